@@ -1,0 +1,260 @@
+//! Loading and validating `connectors.toml`: the sources and the processing
+//! register in one file.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use inzage_core::register::{
+    Category, IdentifierRule, Organisation, Purpose, Recipient, Register, Retention,
+};
+use inzage_core::IdentifierKind;
+use serde::Deserialize;
+
+use crate::locate::Locator;
+use crate::secrets;
+use crate::ConnectorConfig;
+
+/// Settings for the identity-expansion engine.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EngineSettings {
+    /// Maximum rounds of identity expansion.
+    #[serde(default = "default_max_rounds")]
+    pub max_rounds: usize,
+    /// Default timeout per connector call, in seconds.
+    #[serde(default = "default_timeout")]
+    pub timeout_secs: u64,
+}
+
+fn default_max_rounds() -> usize {
+    5
+}
+
+fn default_timeout() -> u64 {
+    60
+}
+
+impl Default for EngineSettings {
+    fn default() -> Self {
+        EngineSettings {
+            max_rounds: default_max_rounds(),
+            timeout_secs: default_timeout(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct RawConfig {
+    organisation: Organisation,
+    #[serde(default)]
+    engine: EngineSettings,
+    #[serde(default)]
+    identifiers: IndexMap<IdentifierKind, IdentifierRule>,
+    #[serde(default)]
+    purposes: IndexMap<String, Purpose>,
+    #[serde(default)]
+    recipients: IndexMap<String, Recipient>,
+    #[serde(default)]
+    retention: IndexMap<String, Retention>,
+    #[serde(default)]
+    categories: IndexMap<String, Category>,
+    #[serde(default)]
+    connector: Vec<ConnectorConfig>,
+}
+
+/// The loaded configuration.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The file it was read from.
+    pub path: PathBuf,
+    /// The processing register.
+    pub register: Register,
+    /// Engine settings.
+    pub engine: EngineSettings,
+    /// The sources.
+    pub connectors: Vec<ConnectorConfig>,
+}
+
+/// One problem in the configuration, with where it is and what to do.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfigProblem {
+    /// File.
+    pub file: PathBuf,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+    /// What to do.
+    pub hint: String,
+}
+
+impl fmt::Display for ConfigProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.file.display(), self.message)?,
+            None => write!(f, "{}: {}", self.file.display(), self.message)?,
+        }
+        if !self.hint.is_empty() {
+            write!(f, "\n  hint: {}", self.hint)?;
+        }
+        Ok(())
+    }
+}
+
+/// The configuration cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file cannot be read.
+    #[error("cannot read {path}: {source} (pass --config PATH, or run inzage in the folder that holds connectors.toml)")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not valid, with every problem found.
+    #[error("{}", render_problems(.0))]
+    Invalid(Vec<ConfigProblem>),
+}
+
+fn render_problems(problems: &[ConfigProblem]) -> String {
+    let mut out = String::new();
+    for (i, p) in problems.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&format!("error: {p}"));
+    }
+    out
+}
+
+impl Config {
+    /// Reads, parses and validates a configuration file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Config::parse(path, &text)
+    }
+
+    /// Parses and validates configuration text; `path` names it in messages
+    /// and anchors relative file paths.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let problem = |line: Option<usize>, message: String, hint: &str| ConfigProblem {
+            file: path.to_path_buf(),
+            line,
+            message,
+            hint: hint.to_string(),
+        };
+        let mut problems: Vec<ConfigProblem> = secrets::find_literal_secrets(text)
+            .into_iter()
+            .map(|(line, key)| {
+                problem(
+                    Some(line),
+                    format!("`{key}` holds a literal secret"),
+                    "secrets never stand in connectors.toml: write \"${NAME}\" and set the environment variable NAME",
+                )
+            })
+            .collect();
+        let raw: RawConfig = match toml::from_str(text) {
+            Ok(raw) => raw,
+            Err(err) => {
+                let line = err
+                    .span()
+                    .map(|span| Locator::line_of(text, span.start));
+                let message = err.message().to_string();
+                problems.push(problem(
+                    line,
+                    message,
+                    "see the README's connectors.toml reference for the expected keys",
+                ));
+                return Err(ConfigError::Invalid(problems));
+            }
+        };
+        let register = Register {
+            organisation: raw.organisation,
+            purposes: raw.purposes,
+            recipients: raw.recipients,
+            retention: raw.retention,
+            categories: raw.categories,
+            identifiers: raw.identifiers,
+        };
+        let locator = Locator::new(text);
+        for (kind, rule) in &register.identifiers {
+            if let Err(err) = regex::Regex::new(&rule.pattern) {
+                problems.push(problem(
+                    locator.line(&["identifiers", kind.as_str(), "pattern"]),
+                    format!("identifier pattern for {kind} is not a valid regular expression: {err}"),
+                    "fix the pattern (Rust regex syntax)",
+                ));
+            }
+        }
+        let mut ids = HashSet::new();
+        for (ci, connector) in raw.connector.iter().enumerate() {
+            let index = ci.to_string();
+            if !ids.insert(connector.id().to_string()) {
+                problems.push(problem(
+                    locator.line(&["connector", &index, "id"]),
+                    format!("connector id `{}` is used twice", connector.id()),
+                    "give every [[connector]] its own id",
+                ));
+            }
+            if !is_safe_id(connector.id()) {
+                problems.push(problem(
+                    locator.line(&["connector", &index, "id"]),
+                    format!("connector id `{}` may only hold a-z, 0-9, - and _", connector.id()),
+                    "the id names folders in the bundle; use for example `erp` or `kwh-2024`",
+                ));
+            }
+            for (di, dataset) in connector.datasets().iter().enumerate() {
+                let dindex = di.to_string();
+                for issue in register.check_dataset(dataset) {
+                    let mut at: Vec<&str> = vec!["connector", &index, "dataset", &dindex];
+                    at.extend(issue.path.iter().map(String::as_str));
+                    problems.push(problem(
+                        locator.line(&at),
+                        format!("connector `{}`: {}", connector.id(), issue.message),
+                        &issue.hint,
+                    ));
+                }
+            }
+            for (at, message, hint) in connector.validate() {
+                let mut full: Vec<&str> = vec!["connector", &index];
+                full.extend(at.iter().map(String::as_str));
+                problems.push(problem(
+                    locator.line(&full),
+                    format!("connector `{}`: {message}", connector.id()),
+                    &hint,
+                ));
+            }
+        }
+        if !problems.is_empty() {
+            problems.sort_by_key(|p| p.line);
+            return Err(ConfigError::Invalid(problems));
+        }
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let connectors = raw
+            .connector
+            .into_iter()
+            .map(|c| c.with_base_dir(&base))
+            .collect();
+        Ok(Config {
+            path: path.to_path_buf(),
+            register,
+            engine: raw.engine,
+            connectors,
+        })
+    }
+}
+
+/// Connector ids name folders in the bundle: keep them to a safe alphabet.
+fn is_safe_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}

@@ -1,0 +1,99 @@
+//! Guessing how a CSV export was written: encoding and delimiter.
+
+use serde::{Deserialize, Serialize};
+
+/// Text encodings a CSV export can have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Encoding {
+    /// UTF-8, with or without byte-order mark.
+    #[serde(rename = "utf-8", alias = "utf8", alias = "UTF-8")]
+    Utf8,
+    /// Windows-1252, as Dutch Excel writes "CSV (gescheiden door lijstscheidingsteken)".
+    #[serde(
+        rename = "windows-1252",
+        alias = "cp1252",
+        alias = "latin1",
+        alias = "iso-8859-1"
+    )]
+    Windows1252,
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Guesses the encoding from the first bytes: a BOM or valid UTF-8 means
+/// UTF-8; anything else is taken as Windows-1252.
+pub fn sniff_encoding(head: &[u8]) -> Encoding {
+    if head.starts_with(BOM) {
+        return Encoding::Utf8;
+    }
+    match std::str::from_utf8(head) {
+        Ok(_) => Encoding::Utf8,
+        // Only a sequence cut off at the end of the sample: still UTF-8.
+        Err(e) if e.error_len().is_none() => Encoding::Utf8,
+        Err(_) => Encoding::Windows1252,
+    }
+}
+
+/// Guesses the delimiter from the header line: the most frequent of
+/// `;`, `,`, tab and `|` outside quotes. Dutch Excel writes `;`.
+pub fn sniff_delimiter(head: &[u8]) -> u8 {
+    let mut counts = [(b';', 0usize), (b',', 0), (b'\t', 0), (b'|', 0)];
+    let mut quoted = false;
+    for &b in head {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => break,
+            _ if !quoted => {
+                if let Some(entry) = counts.iter_mut().find(|(d, _)| *d == b) {
+                    entry.1 += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    counts
+        .iter()
+        .max_by_key(|(_, n)| *n)
+        .filter(|(_, n)| *n > 0)
+        .map(|(d, _)| *d)
+        .unwrap_or(b';')
+}
+
+/// Decodes one field. UTF-8 errors are returned so the caller can name the line.
+pub fn decode(bytes: &[u8], encoding: Encoding) -> Result<String, std::str::Utf8Error> {
+    match encoding {
+        Encoding::Utf8 => std::str::from_utf8(bytes.strip_prefix(BOM).unwrap_or(bytes)).map(str::to_string),
+        Encoding::Windows1252 => {
+            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+            Ok(text.into_owned())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_1252_is_told_from_utf8() {
+        assert_eq!(sniff_encoding(b"Zo\xEB;Berg"), Encoding::Windows1252);
+        assert_eq!(sniff_encoding("Zoë;Berg".as_bytes()), Encoding::Utf8);
+        assert_eq!(sniff_encoding(b"\xEF\xBB\xBFa;b"), Encoding::Utf8);
+        // A multi-byte character cut off by the sample size.
+        assert_eq!(sniff_encoding(&"aë".as_bytes()[..2]), Encoding::Utf8);
+    }
+
+    #[test]
+    fn delimiters_are_counted_outside_quotes() {
+        assert_eq!(sniff_delimiter(b"a;b;\"c,d,e\"\n1,2,3,4,5"), b';');
+        assert_eq!(sniff_delimiter(b"a,b,c\n"), b',');
+        assert_eq!(sniff_delimiter(b"a\tb\n"), b'\t');
+    }
+
+    #[test]
+    fn decoding_strips_the_bom_and_maps_cp1252() {
+        assert_eq!(decode(b"\xEF\xBB\xBFNaam", Encoding::Utf8).unwrap(), "Naam");
+        assert_eq!(decode(b"Zo\xEB \x80", Encoding::Windows1252).unwrap(), "Zoë €");
+        assert!(decode(b"Zo\xEB", Encoding::Utf8).is_err());
+    }
+}

@@ -1,0 +1,85 @@
+//! Connector kinds of inzage and the `connectors.toml` loader.
+//!
+//! Every kind lives in its own module with its configuration struct, its
+//! [`Connector`] implementation and its tests. [`ConnectorConfig`] is the
+//! closed list of kinds, tagged by `kind` in `connectors.toml`; its
+//! [`ConnectorConfig::build`] is the registry. A new source of an existing
+//! kind is configuration only.
+
+pub mod config;
+pub mod csv;
+pub mod locate;
+pub mod secrets;
+pub mod tabular;
+pub mod xlsx;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use inzage_core::{Connector, DatasetSpec};
+use serde::Deserialize;
+
+pub use config::{Config, ConfigError, ConfigProblem, EngineSettings};
+
+/// The configuration of one source, by kind.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum ConnectorConfig {
+    /// Delimited text export.
+    Csv(csv::CsvConfig),
+    /// Spreadsheet export.
+    Xlsx(xlsx::XlsxConfig),
+}
+
+impl ConnectorConfig {
+    /// The connector id.
+    pub fn id(&self) -> &str {
+        match self {
+            ConnectorConfig::Csv(c) => &c.id,
+            ConnectorConfig::Xlsx(c) => &c.id,
+        }
+    }
+
+    /// The datasets' register information.
+    pub fn datasets(&self) -> Vec<&DatasetSpec> {
+        match self {
+            ConnectorConfig::Csv(c) => c.dataset.iter().map(|d| &d.spec).collect(),
+            ConnectorConfig::Xlsx(c) => c.dataset.iter().map(|d| &d.spec).collect(),
+        }
+    }
+
+    /// The per-connector timeout, when set.
+    pub fn timeout(&self) -> Option<Duration> {
+        let secs = match self {
+            ConnectorConfig::Csv(c) => c.timeout_secs,
+            ConnectorConfig::Xlsx(c) => c.timeout_secs,
+        };
+        secs.map(Duration::from_secs)
+    }
+
+    /// Kind-specific checks: `(path below the connector, message, hint)`.
+    pub(crate) fn validate(&self) -> Vec<(Vec<String>, String, String)> {
+        match self {
+            ConnectorConfig::Csv(c) => c.validate(),
+            ConnectorConfig::Xlsx(c) => c.validate(),
+        }
+    }
+
+    /// Anchors relative paths at the folder of connectors.toml.
+    pub(crate) fn with_base_dir(mut self, base: &Path) -> ConnectorConfig {
+        match &mut self {
+            ConnectorConfig::Csv(c) => c.rebase(base),
+            ConnectorConfig::Xlsx(c) => c.rebase(base),
+        }
+        self
+    }
+
+    /// Builds the connector: the registry of kinds.
+    pub fn build(&self) -> Result<Arc<dyn Connector>, inzage_core::SourceError> {
+        Ok(match self {
+            ConnectorConfig::Csv(c) => Arc::new(csv::CsvConnector::new(c.clone())),
+            ConnectorConfig::Xlsx(c) => Arc::new(xlsx::XlsxConnector::new(c.clone())),
+        })
+    }
+}

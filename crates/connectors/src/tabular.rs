@@ -1,0 +1,336 @@
+//! Matching rows of a table (CSV, spreadsheet, SQL result) against the
+//! requested identifiers, shared by every tabular connector kind.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use inzage_core::identifier::{compare_persons, PersonMatch};
+use inzage_core::register::{ColumnRef, FieldType, PersonColumns};
+use inzage_core::{
+    DatasetSpec, Field, FetchRequest, Identifier, IdentifierKind, PersonKey, Record, ReviewItem,
+    SourceError, Value,
+};
+
+/// What one row turned out to be.
+pub enum RowOutcome {
+    /// It matched a requested identifier.
+    Match(Box<Record>),
+    /// A near miss (a person matched on two of three parts): for review.
+    Review(ReviewItem),
+    /// Nothing to do with this request.
+    NoMatch,
+}
+
+/// A dataset's column references resolved against a table's header.
+pub struct TableMatcher<'a> {
+    source: &'a str,
+    spec: &'a DatasetSpec,
+    index: HashMap<&'a str, usize>,
+    headers: Vec<String>,
+}
+
+impl<'a> TableMatcher<'a> {
+    /// Resolves the dataset's columns; a missing column is an error naming it.
+    pub fn new(
+        source: &'a str,
+        spec: &'a DatasetSpec,
+        headers: &'a [String],
+        location: &str,
+    ) -> Result<TableMatcher<'a>, SourceError> {
+        let mut index = HashMap::new();
+        for (i, h) in headers.iter().enumerate() {
+            index.entry(h.as_str()).or_insert(i);
+        }
+        for column in spec.referenced_columns() {
+            if !index.contains_key(column) {
+                return Err(SourceError::MissingColumn {
+                    location: location.to_string(),
+                    dataset: spec.name.clone(),
+                    column: column.to_string(),
+                    present: headers.join(", "),
+                });
+            }
+        }
+        Ok(TableMatcher {
+            source,
+            spec,
+            index,
+            headers: headers.to_vec(),
+        })
+    }
+
+    /// Header columns that the dataset neither declares nor excludes.
+    pub fn undeclared_columns(&self) -> Vec<String> {
+        self.headers
+            .iter()
+            .filter(|h| !h.trim().is_empty())
+            .filter(|h| !self.spec.fields.contains_key(h.as_str()) && !self.spec.exclude.contains(h))
+            .cloned()
+            .collect()
+    }
+
+    fn cell<'r>(&self, row: &'r [Value], column: &str) -> &'r Value {
+        self.index
+            .get(column)
+            .and_then(|i| row.get(*i))
+            .unwrap_or(&Value::Null)
+    }
+
+    /// Reads a column as typed by its field spec (dates in their format, and
+    /// identifiers kept as text).
+    fn typed(&self, row: &[Value], column: &str) -> Value {
+        let raw = self.cell(row, column);
+        let details = self
+            .spec
+            .fields
+            .get(column)
+            .map(|f| f.details())
+            .unwrap_or_default();
+        coerce(raw, details.field_type, details.format.as_deref())
+    }
+
+    fn identifiers(&self, row: &[Value], kind: IdentifierKind, cols: &ColumnRef) -> Vec<Identifier> {
+        match cols {
+            ColumnRef::Person(p) => self.person(row, p).into_iter().collect(),
+            other => other
+                .columns()
+                .into_iter()
+                .filter_map(|c| identifier_text(&self.typed(row, c)))
+                .filter_map(|t| Identifier::new(kind, &t))
+                .collect(),
+        }
+    }
+
+    fn person(&self, row: &[Value], cols: &PersonColumns) -> Option<Identifier> {
+        let text = |c: &str| self.typed(row, c).as_text().unwrap_or_default();
+        let geboortedatum = match self.typed(row, &cols.geboortedatum) {
+            Value::Date(d) => Some(d),
+            Value::DateTime(t) => Some(t.date()),
+            other => other.as_text().and_then(|t| parse_date(&t, None)),
+        };
+        let key = PersonKey {
+            voornamen: text(&cols.voornamen),
+            tussenvoegsel: cols.tussenvoegsel.as_deref().map(text).unwrap_or_default(),
+            achternaam: text(&cols.achternaam),
+            geboortedatum,
+            postcode: text(&cols.postcode),
+        };
+        Identifier::person(&key)
+    }
+
+    /// Matches one row against the request.
+    pub fn evaluate(&self, row: &[Value], location: &str, request: &FetchRequest) -> RowOutcome {
+        let mut matched = Vec::new();
+        let mut near_miss = false;
+        for (kind, cols) in &self.spec.matches {
+            for id in self.identifiers(row, *kind, cols) {
+                for wanted in request.identifiers.iter().filter(|w| w.kind == *kind) {
+                    if *kind == IdentifierKind::Persoon {
+                        match compare_persons(&wanted.value, &id.value) {
+                            PersonMatch::Full => matched.push(wanted.clone()),
+                            PersonMatch::Partial => near_miss = true,
+                            PersonMatch::None => {}
+                        }
+                    } else if *wanted == id {
+                        matched.push(wanted.clone());
+                    }
+                }
+            }
+        }
+        matched.sort();
+        matched.dedup();
+        if matched.is_empty() {
+            if near_miss {
+                return RowOutcome::Review(ReviewItem {
+                    source: self.source.to_string(),
+                    dataset: self.spec.name.clone(),
+                    location: location.to_string(),
+                    reason: "name and birth date or postcode match only partly; check by hand whether this is the same person".to_string(),
+                });
+            }
+            return RowOutcome::NoMatch;
+        }
+        RowOutcome::Match(Box::new(self.record(row, location, matched, request)))
+    }
+
+    fn record(
+        &self,
+        row: &[Value],
+        location: &str,
+        matched_on: Vec<Identifier>,
+        request: &FetchRequest,
+    ) -> Record {
+        let owner = self
+            .spec
+            .owner_column()
+            .and_then(|(kind, col)| identifier_text(&self.typed(row, col)).and_then(|t| Identifier::new(kind, &t)));
+        let mut yields: Vec<Identifier> = self
+            .spec
+            .yields
+            .iter()
+            .flat_map(|(kind, cols)| self.identifiers(row, *kind, cols))
+            .collect();
+        yields.sort();
+        yields.dedup();
+        let key = match &self.spec.key {
+            Some(cols) => cols
+                .columns()
+                .into_iter()
+                .map(|c| self.typed(row, c).as_text().unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join("/"),
+            None => location.to_string(),
+        };
+        let declared = self.spec.fields.keys().map(String::as_str);
+        let undeclared = self
+            .headers
+            .iter()
+            .map(String::as_str)
+            .filter(|h| !h.trim().is_empty() && !self.spec.fields.contains_key(*h));
+        let fields = declared
+            .chain(undeclared)
+            .filter(|name| !self.spec.exclude.iter().any(|e| e == name))
+            .map(|name| Field {
+                name: name.to_string(),
+                value: self.typed(row, name),
+            })
+            .collect();
+        Record {
+            source: self.source.to_string(),
+            dataset: self.spec.name.clone(),
+            key,
+            location: location.to_string(),
+            matched_on,
+            owner,
+            fetched_at: request.fetched_at,
+            fields,
+            yields,
+        }
+    }
+}
+
+/// The text of a cell used as an identifier: whole numbers without `.0`.
+fn identifier_text(value: &Value) -> Option<String> {
+    match value {
+        Value::Float(f) if f.fract() == 0.0 => Some(format!("{}", *f as i64)),
+        other => other.as_text().filter(|t| !t.trim().is_empty()),
+    }
+}
+
+/// Applies a declared field type to a raw cell value.
+pub fn coerce(raw: &Value, field_type: Option<FieldType>, format: Option<&str>) -> Value {
+    match (field_type, raw) {
+        (_, Value::Null) => Value::Null,
+        (_, Value::Text(t)) if t.is_empty() => Value::Null,
+        (Some(FieldType::Text), v) => identifier_text(v).map(Value::Text).unwrap_or(Value::Null),
+        (Some(FieldType::Date), Value::DateTime(t)) => Value::Date(t.date()),
+        (Some(FieldType::Date), Value::Text(t)) => parse_date(t, format)
+            .map(Value::Date)
+            .unwrap_or_else(|| Value::Text(t.clone())),
+        (Some(FieldType::Integer), Value::Text(t)) => t
+            .trim()
+            .parse()
+            .map(Value::Integer)
+            .unwrap_or_else(|_| Value::Text(t.clone())),
+        (Some(FieldType::Integer), Value::Float(f)) if f.fract() == 0.0 => Value::Integer(*f as i64),
+        (Some(FieldType::Decimal), Value::Text(t)) => {
+            decimal_text(t).map(Value::Decimal).unwrap_or_else(|| Value::Text(t.clone()))
+        }
+        (_, v) => v.clone(),
+    }
+}
+
+/// Reads a date in the given format, or in the usual Dutch and ISO forms.
+pub fn parse_date(text: &str, format: Option<&str>) -> Option<NaiveDate> {
+    let t = text.trim();
+    if let Some(f) = format {
+        return NaiveDate::parse_from_str(t, f).ok();
+    }
+    ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"]
+        .iter()
+        .find_map(|f| NaiveDate::parse_from_str(t, f).ok())
+}
+
+/// Normalises a decimal written Dutch-style (`1.234,50`) or plainly
+/// (`1234.50`) into exact text; `None` when it is not a number.
+fn decimal_text(text: &str) -> Option<String> {
+    let t = text.trim();
+    let normalised = if t.contains(',') {
+        t.replace('.', "").replace(',', ".")
+    } else {
+        t.to_string()
+    };
+    let digits = normalised.trim_start_matches('-');
+    let valid = !digits.is_empty()
+        && digits.chars().filter(|c| *c == '.').count() <= 1
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '.');
+    valid.then_some(normalised)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+
+    fn spec(toml_text: &str) -> DatasetSpec {
+        toml::from_str(toml_text).unwrap()
+    }
+
+    fn request(ids: Vec<Identifier>) -> FetchRequest {
+        FetchRequest {
+            identifiers: ids,
+            fetched_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn a_missing_column_is_named() {
+        let spec = spec("name = \"D\"\n[match]\nklantnummer = \"Klant\"\n");
+        let headers = vec!["Nummer".to_string()];
+        let err = TableMatcher::new("s", &spec, &headers, "f.csv").err().unwrap();
+        let msg = err.to_string();
+        assert!(msg.contains("`Klant`") && msg.contains("Nummer") && msg.contains("f.csv"), "{msg}");
+    }
+
+    #[test]
+    fn rows_match_on_identifier_and_yield_the_rest() {
+        let spec = spec(
+            "name = \"D\"\nkey = \"Id\"\n[match]\nklantnummer = \"Klant\"\n[yields]\nemail = [\"Mail\", \"Mail2\"]\n[owner]\nklantnummer = \"Klant\"\n[fields]\nId = \"x\"\nKlant = { category = \"x\", type = \"text\" }\nMail = \"x\"\n",
+        );
+        let headers: Vec<String> = ["Id", "Klant", "Mail", "Mail2", "Extra"].map(String::from).into();
+        let m = TableMatcher::new("s", &spec, &headers, "f").unwrap();
+        let k = Identifier::new(IdentifierKind::Klantnummer, "001234").unwrap();
+        let row = vec![
+            Value::Text("7".into()),
+            Value::Text("001234".into()),
+            Value::Text("A@Example.org".into()),
+            Value::Null,
+            Value::Text("e".into()),
+        ];
+        let RowOutcome::Match(rec) = m.evaluate(&row, "f:2", &request(vec![k.clone()])) else {
+            panic!("expected a match")
+        };
+        assert_eq!(rec.key, "7");
+        assert_eq!(rec.owner, Some(k));
+        assert_eq!(rec.yields.len(), 1);
+        assert_eq!(rec.yields[0].value, "a@example.org");
+        let names: Vec<&str> = rec.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["Id", "Klant", "Mail", "Mail2", "Extra"]);
+        assert_eq!(m.undeclared_columns(), ["Mail2", "Extra"]);
+        let other = Identifier::new(IdentifierKind::Klantnummer, "0012345").unwrap();
+        assert!(matches!(m.evaluate(&row, "f:2", &request(vec![other])), RowOutcome::NoMatch));
+    }
+
+    #[test]
+    fn numeric_cells_used_as_identifiers_lose_the_fraction() {
+        assert_eq!(identifier_text(&Value::Float(1234.0)).unwrap(), "1234");
+    }
+
+    #[test]
+    fn dutch_decimals_and_dates_are_read_exactly() {
+        assert_eq!(decimal_text("1.234,50").unwrap(), "1234.50");
+        assert_eq!(decimal_text("712.5").unwrap(), "712.5");
+        assert!(decimal_text("abc").is_none());
+        assert_eq!(parse_date("29-02-1980", None), NaiveDate::from_ymd_opt(1980, 2, 29));
+    }
+}

@@ -1,0 +1,138 @@
+//! The Connector trait every source system implements.
+
+use std::path::PathBuf;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::identifier::{Identifier, IdentifierKind};
+use crate::record::Record;
+use crate::register::DatasetSpec;
+
+/// What a connector is asked for in one round.
+#[derive(Clone, Debug)]
+pub struct FetchRequest {
+    /// Known, unambiguous identifiers of kinds the connector accepts.
+    pub identifiers: Vec<Identifier>,
+    /// Timestamp to stamp on the records.
+    pub fetched_at: DateTime<Utc>,
+}
+
+/// Something staff must look at, written beside the bundle, never inside.
+///
+/// It says where to look, never another person's data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReviewItem {
+    /// Connector id.
+    pub source: String,
+    /// Dataset name.
+    pub dataset: String,
+    /// Where: file and line, record key.
+    pub location: String,
+    /// Why it needs review.
+    pub reason: String,
+}
+
+/// A connector's answer.
+#[derive(Clone, Debug, Default)]
+pub struct FetchOutcome {
+    /// Records that matched.
+    pub records: Vec<Record>,
+    /// Near misses and other items for staff review.
+    pub review: Vec<ReviewItem>,
+}
+
+/// The result of a successful `check`.
+#[derive(Clone, Debug)]
+pub struct CheckReport {
+    /// One line that says what was checked (`3 datasets, 1,234 rows`).
+    pub summary: String,
+}
+
+/// Why a source could not be read. Each variant says where and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    /// A file could not be opened or read.
+    #[error("cannot read {path}: {source} (check that the file exists and `path` in connectors.toml points to it)")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The content is malformed at a known place.
+    #[error("{path}:{line}: {message}")]
+    Malformed {
+        /// The file.
+        path: PathBuf,
+        /// Line (CSV) or row (spreadsheet) number, 1-based.
+        line: u64,
+        /// What is wrong and what to do.
+        message: String,
+    },
+    /// A column the configuration names is not in the source.
+    #[error("{location}: dataset `{dataset}`: column `{column}` not found (columns present: {present}); fix the column name in connectors.toml or the export")]
+    MissingColumn {
+        /// File (and sheet).
+        location: String,
+        /// Dataset name.
+        dataset: String,
+        /// The missing column.
+        column: String,
+        /// The columns that are there.
+        present: String,
+    },
+    /// A sheet, table or endpoint is missing.
+    #[error("{location}: {what} not found (present: {present}); fix connectors.toml or the export")]
+    Missing {
+        /// File or URL.
+        location: String,
+        /// What was looked for (`sheet "Antwoorden"`).
+        what: String,
+        /// What is there.
+        present: String,
+    },
+    /// The connector's configuration cannot work.
+    #[error("configuration: {0}")]
+    Config(String),
+    /// Any other failure, described.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// A source system inzage can ask about a person.
+#[async_trait]
+pub trait Connector: Send + Sync {
+    /// The connector id from `connectors.toml` (`erp`, `kwh`).
+    fn id(&self) -> &str;
+
+    /// The connector kind (`csv`, `xlsx`, `sql`).
+    fn kind(&self) -> &'static str;
+
+    /// Human label for reports.
+    fn label(&self) -> &str;
+
+    /// The datasets this connector reads.
+    fn datasets(&self) -> Vec<&DatasetSpec>;
+
+    /// Identifier kinds this connector can be asked by.
+    fn accepts(&self) -> Vec<IdentifierKind> {
+        let mut kinds: Vec<IdentifierKind> = self
+            .datasets()
+            .iter()
+            .flat_map(|d| d.matches.keys().copied())
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        kinds
+    }
+
+    /// A cheap form of the real query: can the source be reached and read,
+    /// and does it have the datasets and columns configured? No side effects.
+    async fn check(&self) -> Result<CheckReport, SourceError>;
+
+    /// Finds the records that match the given identifiers.
+    async fn fetch(&self, request: &FetchRequest) -> Result<FetchOutcome, SourceError>;
+}

@@ -1,0 +1,307 @@
+//! Identifiers: the keys by which a person is found in the source systems.
+//!
+//! Every identifier is stored in a normalised form, so that the same e-mail
+//! address written in two cases, or a name with and without diacritics, is one
+//! identifier. The normalised value is what connectors compare against.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// The kinds of identifier inzage knows and follows between systems.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdentifierKind {
+    /// Customer number (relatienummer) in the housing ERP.
+    Klantnummer,
+    /// Contract number of a huurovereenkomst.
+    Contractnummer,
+    /// E-mail address.
+    Email,
+    /// Telephone number.
+    Telefoon,
+    /// WoningNet registration number.
+    Woningnet,
+    /// A natural person: full name + birth date + postcode.
+    Persoon,
+}
+
+impl IdentifierKind {
+    /// All kinds, in a fixed order.
+    pub const ALL: [IdentifierKind; 6] = [
+        IdentifierKind::Klantnummer,
+        IdentifierKind::Contractnummer,
+        IdentifierKind::Email,
+        IdentifierKind::Telefoon,
+        IdentifierKind::Woningnet,
+        IdentifierKind::Persoon,
+    ];
+
+    /// The name used in `connectors.toml` and in manifests.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdentifierKind::Klantnummer => "klantnummer",
+            IdentifierKind::Contractnummer => "contractnummer",
+            IdentifierKind::Email => "email",
+            IdentifierKind::Telefoon => "telefoon",
+            IdentifierKind::Woningnet => "woningnet",
+            IdentifierKind::Persoon => "persoon",
+        }
+    }
+
+    /// Parses the name used in `connectors.toml`.
+    pub fn parse(name: &str) -> Option<IdentifierKind> {
+        IdentifierKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == name)
+    }
+}
+
+impl fmt::Display for IdentifierKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An identifier value of a given kind, normalised.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Identifier {
+    /// What kind of identifier this is.
+    pub kind: IdentifierKind,
+    /// The normalised value (see [`Identifier::new`]).
+    pub value: String,
+}
+
+impl Identifier {
+    /// Builds an identifier, normalising the raw value for its kind.
+    ///
+    /// Returns `None` when nothing usable is left (an empty cell, a phone
+    /// number without digits).
+    pub fn new(kind: IdentifierKind, raw: &str) -> Option<Identifier> {
+        let value = match kind {
+            IdentifierKind::Klantnummer
+            | IdentifierKind::Contractnummer
+            | IdentifierKind::Woningnet => raw.trim().to_uppercase(),
+            IdentifierKind::Email => normalise_email(raw)?,
+            IdentifierKind::Telefoon => normalise_phone(raw)?,
+            IdentifierKind::Persoon => raw.trim().to_string(),
+        };
+        (!value.is_empty()).then_some(Identifier { kind, value })
+    }
+
+    /// Builds a person identifier from its parts; `None` when a part is missing.
+    pub fn person(person: &PersonKey) -> Option<Identifier> {
+        Some(Identifier {
+            kind: IdentifierKind::Persoon,
+            value: person.encode()?,
+        })
+    }
+
+    /// A masked form that is safe for logs: `00***`, `j***@***`.
+    pub fn masked(&self) -> String {
+        let keep: String = self.value.chars().take(2).collect();
+        match self.kind {
+            IdentifierKind::Email => {
+                let first: String = self.value.chars().take(1).collect();
+                format!("{first}***@***")
+            }
+            IdentifierKind::Persoon => "persoon(***)".to_string(),
+            _ => format!("{keep}***"),
+        }
+    }
+}
+
+impl fmt::Display for Identifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.kind, self.value)
+    }
+}
+
+fn normalise_email(raw: &str) -> Option<String> {
+    let trimmed = raw.trim().trim_start_matches('<').trim_end_matches('>');
+    let lower = trimmed.to_lowercase();
+    let (local, domain) = lower.split_once('@')?;
+    if local.is_empty() || domain.is_empty() || domain.contains('@') {
+        return None;
+    }
+    Some(lower)
+}
+
+/// Dutch phone numbers: digits only, `+31`/`0031` turned into a leading `0`.
+fn normalise_phone(raw: &str) -> Option<String> {
+    let plus = raw.trim_start().starts_with('+');
+    let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() < 6 {
+        return None;
+    }
+    let national = if plus && digits.starts_with("31") {
+        format!("0{}", &digits[2..])
+    } else if let Some(rest) = digits.strip_prefix("0031") {
+        format!("0{rest}")
+    } else {
+        digits
+    };
+    Some(national)
+}
+
+/// Lowercases, strips diacritics and collapses whitespace and punctuation, so
+/// that `Zoë  van der BERG` and `zoe van der berg` compare equal.
+pub fn normalise_name(raw: &str) -> String {
+    let folded: String = raw
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Normalises a Dutch postcode: `3512 ab` → `3512AB`.
+pub fn normalise_postcode(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// The parts of a person identifier, as read from a source.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PersonKey {
+    /// First names (voornamen), as written.
+    pub voornamen: String,
+    /// Tussenvoegsel (`van der`), possibly empty.
+    pub tussenvoegsel: String,
+    /// Surname without tussenvoegsel.
+    pub achternaam: String,
+    /// Birth date.
+    pub geboortedatum: Option<NaiveDate>,
+    /// Postcode, as written.
+    pub postcode: String,
+}
+
+impl PersonKey {
+    /// The normalised full name: first names, tussenvoegsel and surname joined.
+    pub fn normalised_name(&self) -> String {
+        normalise_name(&format!(
+            "{} {} {}",
+            self.voornamen, self.tussenvoegsel, self.achternaam
+        ))
+    }
+
+    /// `name|yyyy-mm-dd|postcode`, or `None` when a part is missing.
+    pub fn encode(&self) -> Option<String> {
+        let name = self.normalised_name();
+        let postcode = normalise_postcode(&self.postcode);
+        let date = self.geboortedatum?;
+        if name.is_empty() || postcode.is_empty() {
+            return None;
+        }
+        Some(format!("{name}|{}|{postcode}", date.format("%Y-%m-%d")))
+    }
+}
+
+/// How far two person identifiers agree; used to tell a match from a near miss.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PersonMatch {
+    /// Name, birth date and postcode all equal.
+    Full,
+    /// Two of the three parts equal: a review item, never data.
+    Partial,
+    /// One part or none.
+    None,
+}
+
+/// Compares two encoded person identifiers (see [`PersonKey::encode`]).
+pub fn compare_persons(a: &str, b: &str) -> PersonMatch {
+    let parts_a: Vec<&str> = a.split('|').collect();
+    let parts_b: Vec<&str> = b.split('|').collect();
+    if parts_a.len() != 3 || parts_b.len() != 3 {
+        return PersonMatch::None;
+    }
+    let equal = parts_a
+        .iter()
+        .zip(&parts_b)
+        .filter(|(x, y)| x == y)
+        .count();
+    match equal {
+        3 => PersonMatch::Full,
+        2 => PersonMatch::Partial,
+        _ => PersonMatch::None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn klantnummer_keeps_leading_zeros() {
+        let id = Identifier::new(IdentifierKind::Klantnummer, " 001234 ").unwrap();
+        assert_eq!(id.value, "001234");
+    }
+
+    #[test]
+    fn email_is_case_insensitive_and_validated() {
+        let id = Identifier::new(IdentifierKind::Email, "<Jan.Jansen@Example.ORG>").unwrap();
+        assert_eq!(id.value, "jan.jansen@example.org");
+        assert!(Identifier::new(IdentifierKind::Email, "no-at-sign").is_none());
+        assert!(Identifier::new(IdentifierKind::Email, "").is_none());
+    }
+
+    #[test]
+    fn phone_numbers_normalise_to_national_form() {
+        let a = Identifier::new(IdentifierKind::Telefoon, "+31 6 1234 5678").unwrap();
+        let b = Identifier::new(IdentifierKind::Telefoon, "06-12345678").unwrap();
+        let c = Identifier::new(IdentifierKind::Telefoon, "0031612345678").unwrap();
+        assert_eq!(a, b);
+        assert_eq!(b, c);
+    }
+
+    #[test]
+    fn names_fold_case_diacritics_and_spacing() {
+        assert_eq!(normalise_name("Zoë  van der BERG"), "zoe van der berg");
+        assert_eq!(normalise_name("Ünal-Öztürk"), "unal ozturk");
+    }
+
+    #[test]
+    fn person_match_needs_all_parts() {
+        let date = NaiveDate::from_ymd_opt(1980, 2, 29);
+        let a = PersonKey {
+            voornamen: "Zoë".into(),
+            tussenvoegsel: "van der".into(),
+            achternaam: "Berg".into(),
+            geboortedatum: date,
+            postcode: "3512 ab".into(),
+        };
+        let b = PersonKey {
+            voornamen: "ZOE".into(),
+            tussenvoegsel: "".into(),
+            achternaam: "van der berg".into(),
+            geboortedatum: date,
+            postcode: "3512AB".into(),
+        };
+        let moved = PersonKey {
+            postcode: "3521 CD".into(),
+            ..b.clone()
+        };
+        let (ea, eb, em) = (a.encode().unwrap(), b.encode().unwrap(), moved.encode().unwrap());
+        assert_eq!(compare_persons(&ea, &eb), PersonMatch::Full);
+        assert_eq!(compare_persons(&ea, &em), PersonMatch::Partial);
+        let missing_date = PersonKey {
+            geboortedatum: None,
+            ..a
+        };
+        assert!(missing_date.encode().is_none());
+    }
+
+    #[test]
+    fn masking_hides_the_value() {
+        let id = Identifier::new(IdentifierKind::Email, "jan@example.org").unwrap();
+        assert_eq!(id.masked(), "j***@***");
+        let k = Identifier::new(IdentifierKind::Klantnummer, "001234").unwrap();
+        assert_eq!(k.masked(), "00***");
+    }
+}

@@ -1,0 +1,15 @@
+//! Domain model of inzage: identifiers, records with provenance, the
+//! processing register and the [`Connector`] trait.
+//!
+//! Everything here is free of I/O; connectors, the engine and the bundle
+//! writers build on it.
+
+pub mod connector;
+pub mod identifier;
+pub mod record;
+pub mod register;
+
+pub use connector::{CheckReport, Connector, FetchOutcome, FetchRequest, ReviewItem, SourceError};
+pub use identifier::{Identifier, IdentifierKind, PersonKey};
+pub use record::{Field, Record, Value};
+pub use register::{DatasetSpec, Lang, Register, Text};

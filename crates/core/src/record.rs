@@ -1,0 +1,165 @@
+//! Records found in source systems, with their provenance.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+use sha2::{Digest, Sha256};
+
+use crate::identifier::Identifier;
+
+/// A typed value read from a source.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// No value (SQL NULL, an empty cell).
+    Null,
+    /// Text, kept exactly as the source holds it.
+    Text(String),
+    /// A whole number.
+    Integer(i64),
+    /// A decimal number kept as exact text (`1234.50`), never a float.
+    Decimal(String),
+    /// A floating-point number that the source holds as such (a survey score).
+    Float(f64),
+    /// True or false.
+    Bool(bool),
+    /// A calendar date.
+    Date(NaiveDate),
+    /// A date and time without zone, as the source holds it.
+    DateTime(NaiveDateTime),
+    /// Binary content, reported by size and hash only.
+    Blob {
+        /// Size in bytes.
+        size: u64,
+        /// SHA-256 of the content, lowercase hex.
+        sha256: String,
+    },
+}
+
+impl Value {
+    /// Describes binary content by size and hash.
+    pub fn blob(bytes: &[u8]) -> Value {
+        Value::Blob {
+            size: bytes.len() as u64,
+            sha256: hex::encode(Sha256::digest(bytes)),
+        }
+    }
+
+    /// The value as text for matching, CSV cells and reports; `None` for null.
+    pub fn as_text(&self) -> Option<String> {
+        match self {
+            Value::Null => None,
+            Value::Text(s) | Value::Decimal(s) => Some(s.clone()),
+            Value::Integer(i) => Some(i.to_string()),
+            Value::Float(f) => Some(format_float(*f)),
+            Value::Bool(b) => Some(if *b { "true" } else { "false" }.to_string()),
+            Value::Date(d) => Some(d.format("%Y-%m-%d").to_string()),
+            Value::DateTime(t) => Some(t.format("%Y-%m-%dT%H:%M:%S").to_string()),
+            Value::Blob { size, sha256 } => Some(format!("<{size} bytes, sha256 {sha256}>")),
+        }
+    }
+
+    /// True for [`Value::Null`] and empty text.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Value::Null => true,
+            Value::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+}
+
+/// Formats a float without a spurious `.0` for whole numbers.
+fn format_float(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+impl Serialize for Value {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::Null => serializer.serialize_none(),
+            Value::Text(s) | Value::Decimal(s) => serializer.serialize_str(s),
+            Value::Integer(i) => serializer.serialize_i64(*i),
+            Value::Float(f) => serializer.serialize_f64(*f),
+            Value::Bool(b) => serializer.serialize_bool(*b),
+            Value::Date(_) | Value::DateTime(_) => {
+                serializer.serialize_str(&self.as_text().unwrap_or_default())
+            }
+            Value::Blob { size, sha256 } => {
+                let mut map = serializer.serialize_map(Some(2))?;
+                map.serialize_entry("size", size)?;
+                map.serialize_entry("sha256", sha256)?;
+                map.end()
+            }
+        }
+    }
+}
+
+/// One named value of a record.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Field {
+    /// Field (column) name as the source calls it.
+    pub name: String,
+    /// The value.
+    pub value: Value,
+}
+
+/// One record found in a source, with where it came from.
+#[derive(Clone, Debug, Serialize)]
+pub struct Record {
+    /// Connector id (`erp`, `kwh`).
+    pub source: String,
+    /// Dataset name (VERA word, `Huurovereenkomst`).
+    pub dataset: String,
+    /// The record's key in its source (primary key, row number, Message-ID).
+    pub key: String,
+    /// Where exactly in the source: file and line, table, URL.
+    pub location: String,
+    /// The requested identifiers this record matched on.
+    pub matched_on: Vec<Identifier>,
+    /// The person the source says the record belongs to, when it says so.
+    pub owner: Option<Identifier>,
+    /// When the source answered.
+    pub fetched_at: DateTime<Utc>,
+    /// The record's fields, in source order.
+    pub fields: Vec<Field>,
+    /// Identifiers this record reveals (followed in the next round).
+    pub yields: Vec<Identifier>,
+}
+
+impl Record {
+    /// The value of a field by name.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.fields.iter().find(|f| f.name == name).map(|f| &f.value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_serialise_as_plain_json() {
+        let values = vec![
+            Value::Null,
+            Value::Text("001234".into()),
+            Value::Decimal("712.50".into()),
+            Value::Date(NaiveDate::from_ymd_opt(2024, 1, 31).unwrap()),
+            Value::blob(b"abc"),
+        ];
+        let json = serde_json::to_string(&values).unwrap();
+        assert_eq!(
+            json,
+            r#"[null,"001234","712.50","2024-01-31",{"size":3,"sha256":"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"}]"#
+        );
+    }
+
+    #[test]
+    fn whole_floats_print_without_fraction() {
+        assert_eq!(Value::Float(8.0).as_text().unwrap(), "8");
+        assert_eq!(Value::Float(7.5).as_text().unwrap(), "7.5");
+    }
+}

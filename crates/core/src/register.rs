@@ -1,0 +1,588 @@
+//! The processing register: purposes, legal bases, recipients, retention,
+//! categories of data and the organisation, as declared in `connectors.toml`.
+//!
+//! It gives every record its meaning in a bundle (GDPR art. 15(1)(a)-(h)).
+
+use indexmap::IndexMap;
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use crate::identifier::IdentifierKind;
+
+/// A label in Dutch and, optionally, English.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Text {
+    /// One text for every language.
+    Plain(String),
+    /// Per language.
+    Localised {
+        /// Dutch.
+        nl: String,
+        /// English; Dutch is used when absent.
+        #[serde(default)]
+        en: Option<String>,
+    },
+}
+
+/// Report language.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// Dutch (default).
+    #[default]
+    Nl,
+    /// English.
+    En,
+}
+
+impl Text {
+    /// The text in the given language, falling back to Dutch.
+    pub fn get(&self, lang: Lang) -> &str {
+        match (self, lang) {
+            (Text::Plain(s), _) => s,
+            (Text::Localised { en: Some(en), .. }, Lang::En) => en,
+            (Text::Localised { nl, .. }, _) => nl,
+        }
+    }
+}
+
+/// Legal basis of a purpose (GDPR art. 6(1)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LegalBasis {
+    /// 6(1)(a) consent.
+    Consent,
+    /// 6(1)(b) performance of a contract.
+    Contract,
+    /// 6(1)(c) legal obligation.
+    LegalObligation,
+    /// 6(1)(e) public task.
+    PublicTask,
+    /// 6(1)(f) legitimate interest.
+    LegitimateInterest,
+}
+
+impl LegalBasis {
+    /// True where art. 20 (portability) can apply: consent or contract.
+    pub fn allows_portability(self) -> bool {
+        matches!(self, LegalBasis::Consent | LegalBasis::Contract)
+    }
+}
+
+/// The organisation answering the request.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Organisation {
+    /// Legal name.
+    pub name: String,
+    /// Postal address.
+    #[serde(default)]
+    pub address: Option<String>,
+    /// Where the person sends privacy questions (e-mail).
+    pub privacy_contact: String,
+    /// Data protection officer or privacy officer.
+    #[serde(default)]
+    pub privacy_officer: Option<Text>,
+    /// Supervisory authority the person may complain to.
+    pub supervisory_authority: Text,
+    /// Statement on automated decision-making and profiling (art. 15(1)(h)).
+    pub automated_decision_making: Text,
+    /// Default report language.
+    #[serde(default)]
+    pub language: Lang,
+}
+
+/// A purpose of processing.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Purpose {
+    /// Human label.
+    pub label: Text,
+    /// Legal basis.
+    pub legal_basis: LegalBasis,
+    /// Longer explanation.
+    #[serde(default)]
+    pub description: Option<Text>,
+}
+
+/// What kind of recipient a party is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecipientKind {
+    /// Processes on our behalf (art. 28).
+    Processor,
+    /// An independent controller.
+    ThirdParty,
+    /// A public authority (municipality, tax authority, police).
+    PublicAuthority,
+}
+
+/// A named recipient (CJEU C-154/21: recipients by name).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Recipient {
+    /// Name of the party.
+    pub label: Text,
+    /// Its role.
+    pub kind: RecipientKind,
+    /// ISO country code where it processes; `NL` when absent.
+    #[serde(default = "default_country")]
+    pub country: String,
+    /// Safeguard for transfers outside the EU/EEA (art. 15(2)).
+    #[serde(default)]
+    pub safeguard: Option<Text>,
+}
+
+fn default_country() -> String {
+    "NL".to_string()
+}
+
+/// A retention period or the criterion that sets it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Retention {
+    /// Human description of the period or criterion.
+    pub label: Text,
+    /// Machine-readable period (`2y`, `7y`, `3y`), when there is one.
+    #[serde(default)]
+    pub period: Option<String>,
+}
+
+/// A category of personal data.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Category {
+    /// Human label.
+    pub label: Text,
+    /// Special-category or criminal data (art. 9/10).
+    #[serde(default)]
+    pub special: bool,
+    /// May go into a portability bundle (art. 20).
+    #[serde(default)]
+    pub portable: bool,
+}
+
+/// A rule for an identifier kind: the pattern a valid value has.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct IdentifierRule {
+    /// Regular expression the normalised value must match entirely.
+    pub pattern: String,
+    /// Example shown in error messages.
+    #[serde(default)]
+    pub example: Option<String>,
+}
+
+/// The processing register.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Register {
+    /// The organisation.
+    pub organisation: Organisation,
+    /// Purposes by id.
+    #[serde(default)]
+    pub purposes: IndexMap<String, Purpose>,
+    /// Recipients by id.
+    #[serde(default)]
+    pub recipients: IndexMap<String, Recipient>,
+    /// Retention periods by id.
+    #[serde(default)]
+    pub retention: IndexMap<String, Retention>,
+    /// Categories by id.
+    #[serde(default)]
+    pub categories: IndexMap<String, Category>,
+    /// Patterns per identifier kind.
+    #[serde(default)]
+    pub identifiers: IndexMap<IdentifierKind, IdentifierRule>,
+}
+
+/// An identifier value that does not have the declared form.
+#[derive(Debug, thiserror::Error)]
+#[error("{kind} `{value}` does not have the expected form (pattern {pattern}{example})")]
+pub struct InvalidIdentifier {
+    /// Kind.
+    pub kind: IdentifierKind,
+    /// The value given.
+    pub value: String,
+    /// The pattern it failed.
+    pub pattern: String,
+    /// `, e.g. 001234` when the register gives an example.
+    pub example: String,
+}
+
+impl Register {
+    /// Checks a value against the pattern declared for its kind, if any.
+    pub fn validate_identifier(
+        &self,
+        kind: IdentifierKind,
+        value: &str,
+    ) -> Result<(), InvalidIdentifier> {
+        let Some(rule) = self.identifiers.get(&kind) else {
+            return Ok(());
+        };
+        let anchored = format!("^(?:{})$", rule.pattern);
+        let matches = Regex::new(&anchored)
+            .map(|re| re.is_match(value))
+            .unwrap_or(true);
+        if matches {
+            return Ok(());
+        }
+        Err(InvalidIdentifier {
+            kind,
+            value: value.to_string(),
+            pattern: rule.pattern.clone(),
+            example: rule
+                .example
+                .as_ref()
+                .map(|e| format!(", e.g. {e}"))
+                .unwrap_or_default(),
+        })
+    }
+}
+
+/// Where the data of a dataset came from (art. 15(1)(g)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// Provided by the person.
+    Subject,
+    /// Observed through the person's use of the service.
+    Observed,
+    /// Derived or inferred by us.
+    Derived,
+    /// Received from another party (named by `origin_party`).
+    ThirdParty,
+}
+
+/// How a field is typed and categorised.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum FieldSpec {
+    /// Just the category id.
+    Category(String),
+    /// Category with details.
+    Detailed(FieldDetails),
+}
+
+/// Details of a field.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct FieldDetails {
+    /// Category id (required; `config check` reports it when missing).
+    #[serde(default)]
+    pub category: Option<String>,
+    /// Human label for reports.
+    #[serde(default)]
+    pub label: Option<Text>,
+    /// How to read the value.
+    #[serde(default, rename = "type")]
+    pub field_type: Option<FieldType>,
+    /// Date format (chrono `strftime`), for text dates such as `%d-%m-%Y`.
+    #[serde(default)]
+    pub format: Option<String>,
+}
+
+impl FieldSpec {
+    /// The category id, if declared.
+    pub fn category(&self) -> Option<&str> {
+        match self {
+            FieldSpec::Category(c) => Some(c),
+            FieldSpec::Detailed(d) => d.category.as_deref(),
+        }
+    }
+
+    /// The details (empty for the short form).
+    pub fn details(&self) -> FieldDetails {
+        match self {
+            FieldSpec::Category(c) => FieldDetails {
+                category: Some(c.clone()),
+                ..FieldDetails::default()
+            },
+            FieldSpec::Detailed(d) => d.clone(),
+        }
+    }
+}
+
+/// How to read a text value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldType {
+    /// Keep as text (identifiers, names).
+    Text,
+    /// A date (`format` gives its form; ISO by default).
+    Date,
+    /// A whole number.
+    Integer,
+    /// An exact decimal (money).
+    Decimal,
+}
+
+/// Columns (or JSON fields) that hold an identifier.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ColumnRef {
+    /// One column.
+    One(String),
+    /// Several columns (e-mail 1, e-mail 2).
+    Many(Vec<String>),
+    /// The parts of a person identifier.
+    Person(PersonColumns),
+}
+
+impl ColumnRef {
+    /// Every column name referred to.
+    pub fn columns(&self) -> Vec<&str> {
+        match self {
+            ColumnRef::One(c) => vec![c.as_str()],
+            ColumnRef::Many(cs) => cs.iter().map(String::as_str).collect(),
+            ColumnRef::Person(p) => p.columns(),
+        }
+    }
+}
+
+/// Columns that together make a person identifier.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PersonColumns {
+    /// First names.
+    pub voornamen: String,
+    /// Tussenvoegsel; absent when the source has none.
+    #[serde(default)]
+    pub tussenvoegsel: Option<String>,
+    /// Surname.
+    pub achternaam: String,
+    /// Birth date.
+    pub geboortedatum: String,
+    /// Postcode.
+    pub postcode: String,
+}
+
+impl PersonColumns {
+    /// Every column name referred to.
+    pub fn columns(&self) -> Vec<&str> {
+        let mut cols = vec![self.voornamen.as_str()];
+        cols.extend(self.tussenvoegsel.as_deref());
+        cols.extend([
+            self.achternaam.as_str(),
+            self.geboortedatum.as_str(),
+            self.postcode.as_str(),
+        ]);
+        cols
+    }
+}
+
+/// The register part of a dataset: what it means, and how its records are
+/// matched to a person. Every connector kind's dataset embeds it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DatasetSpec {
+    /// Dataset name, a VERA word (`Huurovereenkomst`).
+    pub name: String,
+    /// Human label for reports.
+    #[serde(default)]
+    pub label: Option<Text>,
+    /// Purpose ids.
+    #[serde(default)]
+    pub purposes: Vec<String>,
+    /// Recipient ids.
+    #[serde(default)]
+    pub recipients: Vec<String>,
+    /// Retention id.
+    #[serde(default)]
+    pub retention: Option<String>,
+    /// Where the data came from.
+    #[serde(default)]
+    pub origin: Option<Origin>,
+    /// The party it came from, when `origin = "third_party"` (a recipient id).
+    #[serde(default)]
+    pub origin_party: Option<String>,
+    /// Column(s) forming the record key; the row number when absent.
+    #[serde(default)]
+    pub key: Option<ColumnRef>,
+    /// Identifier kinds the dataset can be searched by, and their columns.
+    #[serde(default, rename = "match")]
+    pub matches: IndexMap<IdentifierKind, ColumnRef>,
+    /// Identifiers a matching record reveals, followed to other sources.
+    #[serde(default)]
+    pub yields: IndexMap<IdentifierKind, ColumnRef>,
+    /// The column that says whose record it is (`klantnummer`): records of
+    /// another person are never put in the bundle.
+    #[serde(default)]
+    pub owner: Option<IndexMap<IdentifierKind, String>>,
+    /// Fields and their categories, in report order.
+    #[serde(default)]
+    pub fields: IndexMap<String, FieldSpec>,
+    /// Columns deliberately left out of every bundle (for example another
+    /// person's data); say why in a comment beside the list.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+impl DatasetSpec {
+    /// The single owner column, if declared.
+    pub fn owner_column(&self) -> Option<(IdentifierKind, &str)> {
+        self.owner
+            .as_ref()
+            .and_then(|o| o.iter().next())
+            .map(|(k, c)| (*k, c.as_str()))
+    }
+
+    /// Every column this dataset refers to (key, match, yields, owner, fields).
+    pub fn referenced_columns(&self) -> Vec<&str> {
+        let mut cols: Vec<&str> = Vec::new();
+        if let Some(key) = &self.key {
+            cols.extend(key.columns());
+        }
+        for col in self.matches.values().chain(self.yields.values()) {
+            cols.extend(col.columns());
+        }
+        if let Some((_, c)) = self.owner_column() {
+            cols.push(c);
+        }
+        cols.extend(self.fields.keys().map(String::as_str));
+        let mut seen = std::collections::HashSet::new();
+        cols.retain(|c| seen.insert(*c));
+        cols
+    }
+}
+
+/// A problem in a dataset's register references.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegisterIssue {
+    /// Path below the dataset (`["purposes", "1"]`), for locating the line.
+    pub path: Vec<String>,
+    /// What is wrong.
+    pub message: String,
+    /// What to do.
+    pub hint: String,
+}
+
+impl Register {
+    /// Checks that a dataset's references exist and that it is complete.
+    pub fn check_dataset(&self, dataset: &DatasetSpec) -> Vec<RegisterIssue> {
+        let mut issues = Vec::new();
+        if dataset.purposes.is_empty() {
+            issues.push(RegisterIssue {
+                path: vec![],
+                message: format!("dataset `{}` has no purposes", dataset.name),
+                hint: format!(
+                    "add `purposes = [...]` with ids from [purposes.*] ({})",
+                    known(self.purposes.keys())
+                ),
+            });
+        }
+        for (i, id) in dataset.purposes.iter().enumerate() {
+            if !self.purposes.contains_key(id) {
+                issues.push(unknown("purposes", i, id, "purpose", self.purposes.keys()));
+            }
+        }
+        for (i, id) in dataset.recipients.iter().enumerate() {
+            if !self.recipients.contains_key(id) {
+                issues.push(unknown(
+                    "recipients",
+                    i,
+                    id,
+                    "recipient",
+                    self.recipients.keys(),
+                ));
+            }
+        }
+        match &dataset.retention {
+            None => issues.push(RegisterIssue {
+                path: vec![],
+                message: format!("dataset `{}` has no retention", dataset.name),
+                hint: format!(
+                    "add `retention = \"...\"` with an id from [retention.*] ({})",
+                    known(self.retention.keys())
+                ),
+            }),
+            Some(id) if !self.retention.contains_key(id) => issues.push(RegisterIssue {
+                path: vec!["retention".into()],
+                message: format!("unknown retention `{id}`"),
+                hint: format!(
+                    "define [retention.{id}] or use one of: {}",
+                    known(self.retention.keys())
+                ),
+            }),
+            Some(_) => {}
+        }
+        if dataset.origin.is_none() {
+            issues.push(RegisterIssue {
+                path: vec![],
+                message: format!("dataset `{}` has no origin", dataset.name),
+                hint: "add `origin = \"subject\" | \"observed\" | \"derived\" | \"third_party\"`"
+                    .into(),
+            });
+        }
+        if dataset.origin == Some(Origin::ThirdParty) {
+            match &dataset.origin_party {
+                None => issues.push(RegisterIssue {
+                    path: vec!["origin".into()],
+                    message: "origin is third_party but no origin_party is named".into(),
+                    hint: "add `origin_party = \"<recipient id>\"` naming where the data came from"
+                        .into(),
+                }),
+                Some(p) if !self.recipients.contains_key(p) => issues.push(RegisterIssue {
+                    path: vec!["origin_party".into()],
+                    message: format!("unknown origin_party `{p}`"),
+                    hint: format!(
+                        "define [recipients.{p}] or use one of: {}",
+                        known(self.recipients.keys())
+                    ),
+                }),
+                Some(_) => {}
+            }
+        }
+        if dataset.fields.is_empty() {
+            issues.push(RegisterIssue {
+                path: vec![],
+                message: format!("dataset `{}` declares no fields", dataset.name),
+                hint: "add a [connector.dataset.fields] table: column = \"category\"".into(),
+            });
+        }
+        for (name, spec) in &dataset.fields {
+            match spec.category() {
+                None => issues.push(RegisterIssue {
+                    path: vec!["fields".into(), name.clone()],
+                    message: format!("field `{name}` has no category"),
+                    hint: format!(
+                        "add `category = \"...\"` with an id from [categories.*] ({})",
+                        known(self.categories.keys())
+                    ),
+                }),
+                Some(c) if !self.categories.contains_key(c) => issues.push(RegisterIssue {
+                    path: vec!["fields".into(), name.clone()],
+                    message: format!("field `{name}`: unknown category `{c}`"),
+                    hint: format!(
+                        "define [categories.{c}] or use one of: {}",
+                        known(self.categories.keys())
+                    ),
+                }),
+                Some(_) => {}
+            }
+        }
+        issues
+    }
+}
+
+fn unknown<'a>(
+    list: &str,
+    index: usize,
+    id: &str,
+    what: &str,
+    known_ids: impl Iterator<Item = &'a String>,
+) -> RegisterIssue {
+    let plural = if list == "purposes" {
+        "purposes"
+    } else {
+        "recipients"
+    };
+    RegisterIssue {
+        path: vec![list.to_string(), index.to_string()],
+        message: format!("unknown {what} `{id}`"),
+        hint: format!(
+            "define [{plural}.{id}] or use one of: {}",
+            known(known_ids)
+        ),
+    }
+}
+
+fn known<'a>(ids: impl Iterator<Item = &'a String>) -> String {
+    let list: Vec<&str> = ids.map(String::as_str).collect();
+    if list.is_empty() {
+        "none defined yet".to_string()
+    } else {
+        list.join(", ")
+    }
+}
