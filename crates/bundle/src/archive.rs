@@ -1,0 +1,64 @@
+//! A deterministic zip, written atomically: entries in a fixed order with a
+//! fixed timestamp, into a temporary file that is renamed into place only
+//! when complete.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipWriter};
+
+use crate::BundleError;
+
+/// One file of a bundle.
+pub struct Entry {
+    /// Path inside the zip, with `/` separators.
+    pub path: String,
+    /// Content.
+    pub bytes: Vec<u8>,
+}
+
+/// Writes the entries to `out` atomically. Refuses to replace an existing
+/// file unless `overwrite` is set.
+pub fn write_zip(out: &Path, entries: &[Entry], overwrite: bool) -> Result<(), BundleError> {
+    if out.exists() && !overwrite {
+        return Err(BundleError::Exists(out.to_path_buf()));
+    }
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let io = |source| BundleError::Write {
+        path: out.to_path_buf(),
+        source,
+    };
+    let temp = tempfile::Builder::new()
+        .prefix(".inzage-")
+        .suffix(".zip.tmp")
+        .tempfile_in(&dir)
+        .map_err(io)?;
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .last_modified_time(DateTime::default())
+        .unix_permissions(0o644);
+    let mut zip = ZipWriter::new(temp);
+    for entry in entries {
+        zip.start_file(entry.path.as_str(), options)
+            .map_err(|e| BundleError::Zip(e.to_string()))?;
+        zip.write_all(&entry.bytes).map_err(io)?;
+    }
+    let temp = zip.finish().map_err(|e| BundleError::Zip(e.to_string()))?;
+    temp.as_file().sync_all().map_err(io)?;
+    if overwrite {
+        temp.persist(out).map_err(|e| io(e.error))?;
+    } else {
+        temp.persist_noclobber(out).map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                BundleError::Exists(out.to_path_buf())
+            } else {
+                io(e.error)
+            }
+        })?;
+    }
+    Ok(())
+}

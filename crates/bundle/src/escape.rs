@@ -1,0 +1,60 @@
+//! Making source data safe where it lands: spreadsheet cells and file names.
+
+/// Neutralises a cell that a spreadsheet would read as a formula
+/// (`=`, `+`, `-`, `@`, tab or carriage return first) by prefixing `'`.
+/// A plain negative number (`-12.50`) is left as it is.
+pub fn spreadsheet_cell(text: &str) -> String {
+    match text.chars().next() {
+        Some('-') if is_plain_number(text) => text.to_string(),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_string(),
+    }
+}
+
+fn is_plain_number(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let mut parts = digits.splitn(2, ['.', ',']);
+    let whole = parts.next().unwrap_or("");
+    let fraction = parts.next().unwrap_or("0");
+    !whole.is_empty()
+        && whole.chars().all(|c| c.is_ascii_digit())
+        && !fraction.is_empty()
+        && fraction.chars().all(|c| c.is_ascii_digit())
+}
+
+/// A file-name component from source data: letters, digits, `-` and `_`
+/// only, never empty and never `.` or `..`.
+pub fn file_name(raw: &str) -> String {
+    let cleaned: String = raw
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .collect();
+    let trimmed = cleaned.trim_matches('_');
+    if trimmed.is_empty() {
+        "unnamed".to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised() {
+        assert_eq!(spreadsheet_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(spreadsheet_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet_cell("-1+2"), "'-1+2");
+        assert_eq!(spreadsheet_cell("-12.50"), "-12.50");
+        assert_eq!(spreadsheet_cell("-"), "'-");
+        assert_eq!(spreadsheet_cell("001234"), "001234");
+    }
+
+    #[test]
+    fn file_names_cannot_escape_their_folder() {
+        assert_eq!(file_name("../../etc/passwd"), "etc_passwd");
+        assert_eq!(file_name(".."), "unnamed");
+        assert_eq!(file_name("Huur overeenkomst\\x"), "Huur_overeenkomst_x");
+    }
+}

@@ -1,0 +1,175 @@
+//! Bundle writers of inzage.
+//!
+//! An access bundle (GDPR art. 15) is a zip holding `manifest.json` and, per
+//! source and dataset, `data/<source>/<dataset>.json` (records with their
+//! purposes, legal basis, recipients, retention, origin and categories) and
+//! `.csv`. The zip is deterministic for the same input and written
+//! atomically: a reader never sees half a bundle.
+
+pub mod archive;
+pub mod data;
+pub mod escape;
+pub mod manifest;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use inzage_core::{DatasetSpec, Lang, Record, Register, ReviewItem};
+use inzage_engine::Findings;
+use serde::Serialize;
+
+use archive::Entry;
+
+/// What a source is, for the bundle: its id, label and datasets.
+#[derive(Clone, Debug)]
+pub struct SourceInfo {
+    /// Connector id.
+    pub id: String,
+    /// Human label.
+    pub label: String,
+    /// Connector kind.
+    pub kind: String,
+    /// Datasets with their register information.
+    pub datasets: Vec<DatasetSpec>,
+}
+
+/// Which right the bundle answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BundleKind {
+    /// Art. 15, right of access.
+    Access,
+    /// Art. 20, data portability.
+    Portability,
+}
+
+/// How to write a bundle.
+#[derive(Clone, Debug)]
+pub struct BundleOptions {
+    /// Which bundle.
+    pub kind: BundleKind,
+    /// Language of labels.
+    pub lang: Lang,
+    /// Creation time recorded in the manifest.
+    pub created_at: DateTime<Utc>,
+    /// Replace an existing file.
+    pub overwrite: bool,
+    /// The tool version recorded in the manifest.
+    pub tool_version: String,
+}
+
+/// Writing the bundle failed; nothing was left at the target path.
+#[derive(Debug, thiserror::Error)]
+pub enum BundleError {
+    /// The target exists and overwriting was not asked for.
+    #[error("{0} already exists; choose another --out or pass --force to replace it")]
+    Exists(PathBuf),
+    /// Writing failed.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The target.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The zip library failed.
+    #[error("cannot build the zip: {0}")]
+    Zip(String),
+    /// Serialising failed.
+    #[error("cannot serialise bundle data: {0}")]
+    Serialise(String),
+}
+
+/// What was written.
+#[derive(Clone, Debug)]
+pub struct BundleSummary {
+    /// The bundle.
+    pub path: PathBuf,
+    /// Paths inside the zip.
+    pub files: Vec<String>,
+    /// The review list beside the bundle, when there is anything to review.
+    pub review_path: Option<PathBuf>,
+}
+
+fn serialise<E: std::fmt::Display>(e: E) -> BundleError {
+    BundleError::Serialise(e.to_string())
+}
+
+/// Writes an access bundle for the findings to `out`.
+pub fn write_access_bundle(
+    out: &Path,
+    register: &Register,
+    sources: &[SourceInfo],
+    findings: &Findings,
+    options: &BundleOptions,
+) -> Result<BundleSummary, BundleError> {
+    let mut entries = Vec::new();
+    for source in sources {
+        let folder = escape::file_name(&source.id);
+        for spec in &source.datasets {
+            let records: Vec<&Record> = findings
+                .records
+                .iter()
+                .filter(|r| r.source == source.id && r.dataset == spec.name)
+                .collect();
+            if records.is_empty() {
+                continue;
+            }
+            let stem = format!("data/{folder}/{}", escape::file_name(&spec.name));
+            entries.push(Entry {
+                path: format!("{stem}.json"),
+                bytes: data::dataset_json(register, source, spec, &records, options.lang)
+                    .map_err(serialise)?,
+            });
+            entries.push(Entry {
+                path: format!("{stem}.csv"),
+                bytes: data::dataset_csv(spec, &records).map_err(serialise)?,
+            });
+        }
+    }
+    let manifest = manifest::manifest(
+        &register.organisation.name,
+        options.kind,
+        options.created_at,
+        &options.tool_version,
+        findings,
+        &entries,
+    )
+    .map_err(serialise)?;
+    let mut all = vec![Entry {
+        path: "manifest.json".into(),
+        bytes: manifest,
+    }];
+    all.extend(entries);
+    archive::write_zip(out, &all, options.overwrite)?;
+    let review_path = write_review(out, &findings.review)?;
+    Ok(BundleSummary {
+        path: out.to_path_buf(),
+        files: all.into_iter().map(|e| e.path).collect(),
+        review_path,
+    })
+}
+
+/// The review list goes beside the bundle (`<bundle>.review.json`), for
+/// staff: never inside the bundle. Returns its path when there is one.
+fn write_review(out: &Path, review: &[ReviewItem]) -> Result<Option<PathBuf>, BundleError> {
+    let path = review_path(out);
+    if review.is_empty() {
+        return Ok(None);
+    }
+    let mut bytes = serde_json::to_vec_pretty(review).map_err(serialise)?;
+    bytes.push(b'\n');
+    std::fs::write(&path, bytes).map_err(|source| BundleError::Write {
+        path: path.clone(),
+        source,
+    })?;
+    Ok(Some(path))
+}
+
+/// Where the review list for a bundle is written.
+pub fn review_path(out: &Path) -> PathBuf {
+    let mut name = out.file_name().unwrap_or_default().to_os_string();
+    name.push(".review.json");
+    out.with_file_name(name)
+}

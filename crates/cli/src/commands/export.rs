@@ -1,0 +1,162 @@
+//! `inzage export`: find everything about one tenant and write a bundle.
+
+use std::path::Path;
+
+use anyhow::{anyhow, Context};
+use chrono::{DateTime, TimeZone, Utc};
+use inzage_bundle::{BundleError, BundleKind, BundleOptions, SourceInfo};
+use inzage_core::{Identifier, IdentifierKind, Lang};
+use inzage_engine::{Engine, EngineOptions, Findings, Source, SourceStatus};
+
+use crate::exit::Failure;
+use crate::{ExportArgs, KindArg, LangArg};
+
+/// Runs an export.
+pub async fn run(config_path: &Path, args: ExportArgs) -> Result<(), Failure> {
+    let config = super::load_config(config_path)?;
+    let kind = match args.kind {
+        KindArg::Access => BundleKind::Access,
+        KindArg::Portability => {
+            return Err(Failure::Usage(anyhow!(
+                "--kind portability is not available in this version; export --kind access"
+            )))
+        }
+    };
+    let start = requested_identifier(&args, &config.register)?;
+    if args.out.exists() && !args.force {
+        return Err(Failure::Usage(anyhow!(BundleError::Exists(args.out.clone()))));
+    }
+    let now = creation_time(args.now.as_deref())?;
+    let lang = match args.lang {
+        Some(LangArg::Nl) => Lang::Nl,
+        Some(LangArg::En) => Lang::En,
+        None => config.register.organisation.language,
+    };
+    let built = super::build_connectors(&config)?;
+    let sources: Vec<SourceInfo> = built
+        .iter()
+        .map(|b| SourceInfo {
+            id: b.connector.id().to_string(),
+            label: b.connector.label().to_string(),
+            kind: b.connector.kind().to_string(),
+            datasets: b.connector.datasets().into_iter().cloned().collect(),
+        })
+        .collect();
+    let engine = Engine::new(
+        built
+            .into_iter()
+            .map(|b| Source {
+                connector: b.connector,
+                timeout: b.timeout,
+            })
+            .collect(),
+        EngineOptions {
+            max_rounds: config.engine.max_rounds,
+            fetched_at: now,
+        },
+    );
+    let findings = engine
+        .run(start)
+        .await
+        .map_err(|e| Failure::Usage(anyhow!(e)))?;
+    print_sources(&findings);
+    if !findings.is_complete() && !args.allow_partial {
+        return Err(Failure::SourcesFailed(format!(
+            "no bundle written: {} source(s) failed (see above). Fix them and run again, or pass --allow-partial to write a bundle marked partial.",
+            findings.failed_sources().count()
+        )));
+    }
+    let options = BundleOptions {
+        kind,
+        lang,
+        created_at: now,
+        overwrite: args.force,
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+    };
+    let summary = inzage_bundle::write_access_bundle(
+        &args.out,
+        &config.register,
+        &sources,
+        &findings,
+        &options,
+    )
+    .map_err(|e| match e {
+        BundleError::Exists(_) => Failure::Usage(anyhow!(e)),
+        other => Failure::Other(anyhow!(other)),
+    })?;
+    let partial = if findings.is_complete() { "" } else { " (PARTIAL: a source failed)" };
+    println!(
+        "bundle written: {}{partial}; {} records in {} files",
+        summary.path.display(),
+        findings.records.len(),
+        summary.files.len()
+    );
+    if let Some(review) = summary.review_path {
+        println!(
+            "for staff review (not for the tenant): {} ({} items)",
+            review.display(),
+            findings.review.len()
+        );
+    }
+    Ok(())
+}
+
+/// The identifier the request names, checked against the register's pattern.
+fn requested_identifier(
+    args: &ExportArgs,
+    register: &inzage_core::Register,
+) -> Result<Identifier, Failure> {
+    let (kind, raw, flag) = match (&args.customer, &args.contract) {
+        (Some(k), _) => (IdentifierKind::Klantnummer, k, "--customer"),
+        (None, Some(c)) => (IdentifierKind::Contractnummer, c, "--contract"),
+        (None, None) => return Err(Failure::Usage(anyhow!("name the tenant with --customer or --contract"))),
+    };
+    let id = Identifier::new(kind, raw)
+        .ok_or_else(|| Failure::Usage(anyhow!("{flag} is empty")))?;
+    register
+        .validate_identifier(kind, &id.value)
+        .map_err(|e| Failure::Usage(anyhow!("{flag}: {e}")))?;
+    Ok(id)
+}
+
+/// `--now`, else SOURCE_DATE_EPOCH, else the clock.
+fn creation_time(now: Option<&str>) -> Result<DateTime<Utc>, Failure> {
+    if let Some(text) = now {
+        return DateTime::parse_from_rfc3339(text)
+            .map(|t| t.with_timezone(&Utc))
+            .with_context(|| format!("--now `{text}` is not an RFC 3339 time such as 2026-01-31T12:00:00Z"))
+            .map_err(Failure::Usage);
+    }
+    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
+        let secs: i64 = epoch
+            .trim()
+            .parse()
+            .with_context(|| format!("SOURCE_DATE_EPOCH `{epoch}` is not a number of seconds"))
+            .map_err(Failure::Usage)?;
+        return Utc
+            .timestamp_opt(secs, 0)
+            .single()
+            .ok_or_else(|| Failure::Usage(anyhow!("SOURCE_DATE_EPOCH `{epoch}` is out of range")));
+    }
+    Ok(Utc::now())
+}
+
+/// One line per source on stderr: status and record counts.
+fn print_sources(findings: &Findings) {
+    let width = findings.sources.iter().map(|s| s.id.len()).max().unwrap_or(0);
+    for s in &findings.sources {
+        let total: usize = s.records.values().sum();
+        let per_dataset: Vec<String> = s
+            .records
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(d, n)| format!("{d} {n}"))
+            .collect();
+        let detail = match &s.status {
+            SourceStatus::Ok => format!("ok       {total} records ({})", per_dataset.join(", ")),
+            SourceStatus::Failed { reason } => format!("FAILED   {reason}"),
+            SourceStatus::Skipped { reason } => format!("skipped  {reason}"),
+        };
+        eprintln!("{:width$}  {detail}", s.id);
+    }
+}

@@ -1,0 +1,58 @@
+//! The subcommands.
+
+mod check;
+mod config_check;
+mod export;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::anyhow;
+use inzage_connectors::Config;
+use inzage_core::Connector;
+
+use crate::exit::Failure;
+use crate::{Cli, Command, ConfigCommand};
+
+/// Runs the command the user asked for.
+pub async fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Export(args) => export::run(&cli.config, args).await,
+        Command::Check => check::run(&cli.config).await,
+        Command::Config {
+            command: ConfigCommand::Check,
+        } => config_check::run(&cli.config),
+    }
+}
+
+/// Loads the configuration; every problem is a usage error (exit 2).
+fn load_config(path: &Path) -> Result<Config, Failure> {
+    Config::load(path).map_err(|e| Failure::Usage(anyhow!(e)))
+}
+
+/// A configured connector, built, with its timeout.
+struct Built {
+    connector: Arc<dyn Connector>,
+    timeout: Duration,
+}
+
+/// Builds every connector; a connector that cannot be built is a
+/// configuration error naming it.
+fn build_connectors(config: &Config) -> Result<Vec<Built>, Failure> {
+    config
+        .connectors
+        .iter()
+        .map(|c| {
+            let connector = c
+                .build()
+                .map_err(|e| Failure::Usage(anyhow!("connector `{}`: {e}", c.id())))?;
+            Ok(Built {
+                connector,
+                timeout: c
+                    .timeout()
+                    .unwrap_or(Duration::from_secs(config.engine.timeout_secs)),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,116 @@
+//! The `inzage` command line: export a bundle for one tenant, check the
+//! sources, validate the configuration.
+//!
+//! Exit codes: 0 complete; 2 usage or configuration error; 3 a source failed
+//! (no bundle unless `--allow-partial`); 1 anything else.
+
+mod commands;
+mod exit;
+mod logging;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
+
+/// Answers GDPR subject-access (art. 15) and portability (art. 20) requests
+/// by asking every source system what it holds on one tenant.
+#[derive(Parser, Debug)]
+#[command(name = "inzage", version, about, long_about = None)]
+pub struct Cli {
+    /// The configuration: sources and processing register.
+    #[arg(long, global = true, default_value = "connectors.toml", value_name = "PATH")]
+    pub config: PathBuf,
+    /// More log output on stderr (-v: progress, -vv: debug). Identifiers are masked.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// What to do.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Export a bundle for one tenant.
+    Export(ExportArgs),
+    /// Ask every configured source whether it can be reached and read.
+    Check,
+    /// Work with the configuration file.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+/// Configuration subcommands.
+#[derive(Subcommand, Debug)]
+pub enum ConfigCommand {
+    /// Validate connectors.toml: references, completeness, secrets.
+    Check,
+}
+
+/// Which bundle to write.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum KindArg {
+    /// Art. 15: everything held, readable by a person.
+    Access,
+    /// Art. 20: what the tenant provided, machine-readable.
+    Portability,
+}
+
+/// Report language.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum LangArg {
+    /// Dutch.
+    Nl,
+    /// English.
+    En,
+}
+
+/// Arguments of `export`.
+#[derive(Args, Debug)]
+#[command(group(ArgGroup::new("subject").required(true).args(["customer", "contract"])))]
+pub struct ExportArgs {
+    /// The tenant's customer number (klantnummer).
+    #[arg(long, value_name = "K")]
+    pub customer: Option<String>,
+    /// A contract number; it names a person only when the contract has one contractant.
+    #[arg(long, value_name = "C")]
+    pub contract: Option<String>,
+    /// Which bundle.
+    #[arg(long, value_enum, default_value = "access")]
+    pub kind: KindArg,
+    /// The bundle to write (a .zip); an existing file is never replaced without --force.
+    #[arg(long, value_name = "FILE.zip")]
+    pub out: PathBuf,
+    /// Write the bundle even when a source failed; it is marked partial.
+    #[arg(long)]
+    pub allow_partial: bool,
+    /// Language of the report (default: the organisation's).
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+    /// Replace an existing bundle at --out.
+    #[arg(long)]
+    pub force: bool,
+    /// Creation time to record (RFC 3339), for reproducible bundles;
+    /// SOURCE_DATE_EPOCH is used when set and this is not given.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    logging::init(cli.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let result = runtime.block_on(commands::run(cli));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => failure.report(),
+    }
+}
