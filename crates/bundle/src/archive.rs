@@ -28,9 +28,9 @@ pub fn write_zip(out: &Path, entries: &[Entry], overwrite: bool) -> Result<(), B
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let io = |source| BundleError::Write {
+    let io = |cause| BundleError::Write {
         path: out.to_path_buf(),
-        source,
+        cause,
     };
     let temp = tempfile::Builder::new()
         .prefix(".inzage-")

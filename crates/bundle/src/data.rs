@@ -133,7 +133,11 @@ pub fn dataset_json(
             label: &source.label,
         },
         dataset: &spec.name,
-        label: spec.label.as_ref().map(|l| l.get(lang)).unwrap_or(&spec.name),
+        label: spec
+            .label
+            .as_ref()
+            .map(|l| l.get(lang))
+            .unwrap_or(&spec.name),
         purposes: spec
             .purposes
             .iter()
@@ -193,8 +197,14 @@ pub fn dataset_json(
                 key: &r.key,
                 location: &r.location,
                 matched_on: &r.matched_on,
-                fetched_at: r.fetched_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                values: r.fields.iter().map(|f| (f.name.as_str(), &f.value)).collect(),
+                fetched_at: r
+                    .fetched_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                values: r
+                    .fields
+                    .iter()
+                    .map(|f| (f.name.as_str(), &f.value))
+                    .collect(),
             })
             .collect(),
     };

@@ -65,13 +65,12 @@ pub enum BundleError {
     #[error("{0} already exists; choose another --out or pass --force to replace it")]
     Exists(PathBuf),
     /// Writing failed.
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}: {cause}")]
     Write {
         /// The target.
         path: PathBuf,
         /// The cause.
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// The zip library failed.
     #[error("cannot build the zip: {0}")]
@@ -160,9 +159,9 @@ fn write_review(out: &Path, review: &[ReviewItem]) -> Result<Option<PathBuf>, Bu
     }
     let mut bytes = serde_json::to_vec_pretty(review).map_err(serialise)?;
     bytes.push(b'\n');
-    std::fs::write(&path, bytes).map_err(|source| BundleError::Write {
+    std::fs::write(&path, bytes).map_err(|cause| BundleError::Write {
         path: path.clone(),
-        source,
+        cause,
     })?;
     Ok(Some(path))
 }

@@ -19,7 +19,12 @@ use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 #[command(name = "inzage", version, about, long_about = None)]
 pub struct Cli {
     /// The configuration: sources and processing register.
-    #[arg(long, global = true, default_value = "connectors.toml", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        default_value = "connectors.toml",
+        value_name = "PATH"
+    )]
     pub config: PathBuf,
     /// More log output on stderr (-v: progress, -vv: debug). Identifiers are masked.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
@@ -101,7 +106,10 @@ pub struct ExportArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     logging::init(cli.verbose);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

@@ -107,13 +107,12 @@ impl fmt::Display for ConfigProblem {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file cannot be read.
-    #[error("cannot read {path}: {source} (pass --config PATH, or run inzage in the folder that holds connectors.toml)")]
+    #[error("cannot read {path}: {cause} (pass --config PATH, or run inzage in the folder that holds connectors.toml)")]
     Read {
         /// The file.
         path: PathBuf,
         /// The cause.
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// The file is not valid, with every problem found.
     #[error("{}", render_problems(.0))]
@@ -134,9 +133,9 @@ fn render_problems(problems: &[ConfigProblem]) -> String {
 impl Config {
     /// Reads, parses and validates a configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        let text = std::fs::read_to_string(path).map_err(|cause| ConfigError::Read {
             path: path.to_path_buf(),
-            source,
+            cause,
         })?;
         Config::parse(path, &text)
     }
@@ -163,9 +162,7 @@ impl Config {
         let raw: RawConfig = match toml::from_str(text) {
             Ok(raw) => raw,
             Err(err) => {
-                let line = err
-                    .span()
-                    .map(|span| Locator::line_of(text, span.start));
+                let line = err.span().map(|span| Locator::line_of(text, span.start));
                 let message = err.message().to_string();
                 problems.push(problem(
                     line,
@@ -188,7 +185,9 @@ impl Config {
             if let Err(err) = regex::Regex::new(&rule.pattern) {
                 problems.push(problem(
                     locator.line(&["identifiers", kind.as_str(), "pattern"]),
-                    format!("identifier pattern for {kind} is not a valid regular expression: {err}"),
+                    format!(
+                        "identifier pattern for {kind} is not a valid regular expression: {err}"
+                    ),
                     "fix the pattern (Rust regex syntax)",
                 ));
             }
@@ -206,7 +205,10 @@ impl Config {
             if !is_safe_id(connector.id()) {
                 problems.push(problem(
                     locator.line(&["connector", &index, "id"]),
-                    format!("connector id `{}` may only hold a-z, 0-9, - and _", connector.id()),
+                    format!(
+                        "connector id `{}` may only hold a-z, 0-9, - and _",
+                        connector.id()
+                    ),
                     "the id names folders in the bundle; use for example `erp` or `kwh-2024`",
                 ));
             }

@@ -10,6 +10,7 @@ pub mod config;
 pub mod csv;
 pub mod locate;
 pub mod secrets;
+pub mod sql;
 pub mod tabular;
 pub mod xlsx;
 
@@ -30,6 +31,8 @@ pub enum ConnectorConfig {
     Csv(csv::CsvConfig),
     /// Spreadsheet export.
     Xlsx(xlsx::XlsxConfig),
+    /// SQL database (SQLite or PostgreSQL), read-only.
+    Sql(sql::SqlConfig),
 }
 
 impl ConnectorConfig {
@@ -38,6 +41,7 @@ impl ConnectorConfig {
         match self {
             ConnectorConfig::Csv(c) => &c.id,
             ConnectorConfig::Xlsx(c) => &c.id,
+            ConnectorConfig::Sql(c) => &c.id,
         }
     }
 
@@ -46,6 +50,7 @@ impl ConnectorConfig {
         match self {
             ConnectorConfig::Csv(c) => c.dataset.iter().map(|d| &d.spec).collect(),
             ConnectorConfig::Xlsx(c) => c.dataset.iter().map(|d| &d.spec).collect(),
+            ConnectorConfig::Sql(c) => c.dataset.iter().map(|d| &d.spec).collect(),
         }
     }
 
@@ -54,6 +59,7 @@ impl ConnectorConfig {
         let secs = match self {
             ConnectorConfig::Csv(c) => c.timeout_secs,
             ConnectorConfig::Xlsx(c) => c.timeout_secs,
+            ConnectorConfig::Sql(c) => c.timeout_secs,
         };
         secs.map(Duration::from_secs)
     }
@@ -63,6 +69,7 @@ impl ConnectorConfig {
         match self {
             ConnectorConfig::Csv(c) => c.validate(),
             ConnectorConfig::Xlsx(c) => c.validate(),
+            ConnectorConfig::Sql(c) => c.validate(),
         }
     }
 
@@ -71,6 +78,7 @@ impl ConnectorConfig {
         match &mut self {
             ConnectorConfig::Csv(c) => c.rebase(base),
             ConnectorConfig::Xlsx(c) => c.rebase(base),
+            ConnectorConfig::Sql(c) => c.rebase(base),
         }
         self
     }
@@ -80,6 +88,7 @@ impl ConnectorConfig {
         Ok(match self {
             ConnectorConfig::Csv(c) => Arc::new(csv::CsvConnector::new(c.clone())),
             ConnectorConfig::Xlsx(c) => Arc::new(xlsx::XlsxConnector::new(c.clone())),
+            ConnectorConfig::Sql(c) => Arc::new(sql::SqlConnector::new(c.clone())?),
         })
     }
 }

@@ -29,12 +29,17 @@ impl<'a> Locator<'a> {
     /// 1-based line of a byte offset.
     pub fn line_of(text: &str, offset: usize) -> usize {
         let end = offset.min(text.len());
-        text.as_bytes()[..end].iter().filter(|b| **b == b'\n').count() + 1
+        text.as_bytes()[..end]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1
     }
 
     /// The line of the deepest part of `path` that exists.
     pub fn line(&self, path: &[&str]) -> Option<usize> {
-        self.span(path).map(|s| Locator::line_of(self.text, s.start))
+        self.span(path)
+            .map(|s| Locator::line_of(self.text, s.start))
     }
 
     fn span(&self, path: &[&str]) -> Option<Range<usize>> {
@@ -90,7 +95,10 @@ mod tests {
         let loc = Locator::new(TEXT);
         assert_eq!(loc.line(&["organisation", "name"]), Some(2));
         assert_eq!(loc.line(&["connector", "0", "id"]), Some(5));
-        assert_eq!(loc.line(&["connector", "0", "dataset", "0", "purposes"]), Some(9));
+        assert_eq!(
+            loc.line(&["connector", "0", "dataset", "0", "purposes"]),
+            Some(9)
+        );
         assert_eq!(
             loc.line(&["connector", "0", "dataset", "0", "purposes", "1"]),
             Some(11)

@@ -28,7 +28,9 @@ pub fn find_literal_secrets(text: &str) -> Vec<(usize, String)> {
         };
         let key = caps[1].to_lowercase();
         let value = caps[2].trim().trim_matches(|c| c == '"' || c == '\'');
-        let secret_key = SECRET_KEYS.iter().any(|k| key == *k || key.ends_with(&format!("_{k}")));
+        let secret_key = SECRET_KEYS
+            .iter()
+            .any(|k| key == *k || key.ends_with(&format!("_{k}")));
         if secret_key && !value.is_empty() && !is_env_reference(value) {
             found.push((i + 1, caps[1].to_string()));
             continue;
@@ -81,13 +83,19 @@ mod tests {
     fn literal_tokens_and_url_passwords_are_found() {
         let text = "token = \"abc123\"\napi_key = \"${WN_KEY}\"\nurl = \"postgres://u:hunter2@localhost/db\"\nurl2 = \"postgres://u:${PW}@localhost/db\"\nlabel = \"token\"\n";
         let found = find_literal_secrets(text);
-        assert_eq!(found, vec![(1, "token".to_string()), (3, "url".to_string())]);
+        assert_eq!(
+            found,
+            vec![(1, "token".to_string()), (3, "url".to_string())]
+        );
     }
 
     #[test]
     fn env_references_expand_or_name_the_missing_variable() {
         std::env::set_var("INZAGE_TEST_SECRET_X", "s3cret");
-        assert_eq!(expand_env("Bearer ${INZAGE_TEST_SECRET_X}").unwrap(), "Bearer s3cret");
+        assert_eq!(
+            expand_env("Bearer ${INZAGE_TEST_SECRET_X}").unwrap(),
+            "Bearer s3cret"
+        );
         let err = expand_env("${INZAGE_TEST_SURELY_UNSET}").unwrap_err();
         assert!(err.to_string().contains("INZAGE_TEST_SURELY_UNSET"));
     }

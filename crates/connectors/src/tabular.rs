@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use inzage_core::identifier::{compare_persons, PersonMatch};
-use inzage_core::register::{ColumnRef, FieldType, PersonColumns};
+use inzage_core::register::{ColumnRef, FieldDetails, FieldType, PersonColumns};
 use inzage_core::{
-    DatasetSpec, Field, FetchRequest, Identifier, IdentifierKind, PersonKey, Record, ReviewItem,
+    DatasetSpec, FetchRequest, Field, Identifier, IdentifierKind, PersonKey, Record, ReviewItem,
     SourceError, Value,
 };
 
@@ -64,7 +64,9 @@ impl<'a> TableMatcher<'a> {
         self.headers
             .iter()
             .filter(|h| !h.trim().is_empty())
-            .filter(|h| !self.spec.fields.contains_key(h.as_str()) && !self.spec.exclude.contains(h))
+            .filter(|h| {
+                !self.spec.fields.contains_key(h.as_str()) && !self.spec.exclude.contains(h)
+            })
             .cloned()
             .collect()
     }
@@ -86,10 +88,15 @@ impl<'a> TableMatcher<'a> {
             .get(column)
             .map(|f| f.details())
             .unwrap_or_default();
-        coerce(raw, details.field_type, details.format.as_deref())
+        coerce(raw, &details)
     }
 
-    fn identifiers(&self, row: &[Value], kind: IdentifierKind, cols: &ColumnRef) -> Vec<Identifier> {
+    fn identifiers(
+        &self,
+        row: &[Value],
+        kind: IdentifierKind,
+        cols: &ColumnRef,
+    ) -> Vec<Identifier> {
         match cols {
             ColumnRef::Person(p) => self.person(row, p).into_iter().collect(),
             other => other
@@ -160,10 +167,9 @@ impl<'a> TableMatcher<'a> {
         matched_on: Vec<Identifier>,
         request: &FetchRequest,
     ) -> Record {
-        let owner = self
-            .spec
-            .owner_column()
-            .and_then(|(kind, col)| identifier_text(&self.typed(row, col)).and_then(|t| Identifier::new(kind, &t)));
+        let owner = self.spec.owner_column().and_then(|(kind, col)| {
+            identifier_text(&self.typed(row, col)).and_then(|t| Identifier::new(kind, &t))
+        });
         let mut yields: Vec<Identifier> = self
             .spec
             .yields
@@ -218,8 +224,9 @@ fn identifier_text(value: &Value) -> Option<String> {
 }
 
 /// Applies a declared field type to a raw cell value.
-pub fn coerce(raw: &Value, field_type: Option<FieldType>, format: Option<&str>) -> Value {
-    match (field_type, raw) {
+pub fn coerce(raw: &Value, details: &FieldDetails) -> Value {
+    let format = details.format.as_deref();
+    match (details.field_type, raw) {
         (_, Value::Null) => Value::Null,
         (_, Value::Text(t)) if t.is_empty() => Value::Null,
         (Some(FieldType::Text), v) => identifier_text(v).map(Value::Text).unwrap_or(Value::Null),
@@ -232,11 +239,41 @@ pub fn coerce(raw: &Value, field_type: Option<FieldType>, format: Option<&str>) 
             .parse()
             .map(Value::Integer)
             .unwrap_or_else(|_| Value::Text(t.clone())),
-        (Some(FieldType::Integer), Value::Float(f)) if f.fract() == 0.0 => Value::Integer(*f as i64),
-        (Some(FieldType::Decimal), Value::Text(t)) => {
-            decimal_text(t).map(Value::Decimal).unwrap_or_else(|| Value::Text(t.clone()))
+        (Some(FieldType::Integer), Value::Float(f)) if f.fract() == 0.0 => {
+            Value::Integer(*f as i64)
         }
+        (Some(FieldType::Decimal), Value::Text(t)) => decimal_text(t)
+            .map(|d| Value::Decimal(with_scale(&d, details.scale)))
+            .unwrap_or_else(|| Value::Text(t.clone())),
+        (Some(FieldType::Decimal), Value::Decimal(d)) => {
+            Value::Decimal(with_scale(d, details.scale))
+        }
+        (Some(FieldType::Decimal), Value::Integer(i)) => {
+            Value::Decimal(with_scale(&i.to_string(), details.scale))
+        }
+        (Some(FieldType::Decimal), Value::Float(f)) => Value::Decimal(match details.scale {
+            Some(scale) => format!("{f:.*}", scale as usize),
+            None => format!("{f}"),
+        }),
         (_, v) => v.clone(),
+    }
+}
+
+/// Pads or keeps the fraction of exact decimal text to `scale` places; never
+/// rounds (a value with more places than the scale is kept as it is).
+fn with_scale(decimal: &str, scale: Option<u32>) -> String {
+    let Some(scale) = scale.map(|s| s as usize) else {
+        return decimal.to_string();
+    };
+    let (whole, fraction) = decimal.split_once('.').unwrap_or((decimal, ""));
+    if fraction.len() >= scale {
+        return decimal.to_string();
+    }
+    let padded = format!("{fraction:0<scale$}");
+    if padded.is_empty() {
+        whole.to_string()
+    } else {
+        format!("{whole}.{padded}")
     }
 }
 
@@ -287,9 +324,14 @@ mod tests {
     fn a_missing_column_is_named() {
         let spec = spec("name = \"D\"\n[match]\nklantnummer = \"Klant\"\n");
         let headers = vec!["Nummer".to_string()];
-        let err = TableMatcher::new("s", &spec, &headers, "f.csv").err().unwrap();
+        let err = TableMatcher::new("s", &spec, &headers, "f.csv")
+            .err()
+            .unwrap();
         let msg = err.to_string();
-        assert!(msg.contains("`Klant`") && msg.contains("Nummer") && msg.contains("f.csv"), "{msg}");
+        assert!(
+            msg.contains("`Klant`") && msg.contains("Nummer") && msg.contains("f.csv"),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -297,7 +339,9 @@ mod tests {
         let spec = spec(
             "name = \"D\"\nkey = \"Id\"\n[match]\nklantnummer = \"Klant\"\n[yields]\nemail = [\"Mail\", \"Mail2\"]\n[owner]\nklantnummer = \"Klant\"\n[fields]\nId = \"x\"\nKlant = { category = \"x\", type = \"text\" }\nMail = \"x\"\n",
         );
-        let headers: Vec<String> = ["Id", "Klant", "Mail", "Mail2", "Extra"].map(String::from).into();
+        let headers: Vec<String> = ["Id", "Klant", "Mail", "Mail2", "Extra"]
+            .map(String::from)
+            .into();
         let m = TableMatcher::new("s", &spec, &headers, "f").unwrap();
         let k = Identifier::new(IdentifierKind::Klantnummer, "001234").unwrap();
         let row = vec![
@@ -318,7 +362,10 @@ mod tests {
         assert_eq!(names, ["Id", "Klant", "Mail", "Mail2", "Extra"]);
         assert_eq!(m.undeclared_columns(), ["Mail2", "Extra"]);
         let other = Identifier::new(IdentifierKind::Klantnummer, "0012345").unwrap();
-        assert!(matches!(m.evaluate(&row, "f:2", &request(vec![other])), RowOutcome::NoMatch));
+        assert!(matches!(
+            m.evaluate(&row, "f:2", &request(vec![other])),
+            RowOutcome::NoMatch
+        ));
     }
 
     #[test]
@@ -327,10 +374,38 @@ mod tests {
     }
 
     #[test]
+    fn decimals_get_their_declared_scale_without_rounding() {
+        let money = FieldDetails {
+            field_type: Some(FieldType::Decimal),
+            scale: Some(2),
+            ..FieldDetails::default()
+        };
+        assert_eq!(
+            coerce(&Value::Float(712.5), &money),
+            Value::Decimal("712.50".into())
+        );
+        assert_eq!(
+            coerce(&Value::Integer(700), &money),
+            Value::Decimal("700.00".into())
+        );
+        assert_eq!(
+            coerce(&Value::Text("1.234,5".into()), &money),
+            Value::Decimal("1234.50".into())
+        );
+        assert_eq!(
+            coerce(&Value::Decimal("1.125".into()), &money),
+            Value::Decimal("1.125".into())
+        );
+    }
+
+    #[test]
     fn dutch_decimals_and_dates_are_read_exactly() {
         assert_eq!(decimal_text("1.234,50").unwrap(), "1234.50");
         assert_eq!(decimal_text("712.5").unwrap(), "712.5");
         assert!(decimal_text("abc").is_none());
-        assert_eq!(parse_date("29-02-1980", None), NaiveDate::from_ymd_opt(1980, 2, 29));
+        assert_eq!(
+            parse_date("29-02-1980", None),
+            NaiveDate::from_ymd_opt(1980, 2, 29)
+        );
     }
 }

@@ -54,13 +54,12 @@ pub struct CheckReport {
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
     /// A file could not be opened or read.
-    #[error("cannot read {path}: {source} (check that the file exists and `path` in connectors.toml points to it)")]
+    #[error("cannot read {path}: {cause} (check that the file exists and `path` in connectors.toml points to it)")]
     Io {
         /// The file.
         path: PathBuf,
         /// The cause.
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// The content is malformed at a known place.
     #[error("{path}:{line}: {message}")]
@@ -85,7 +84,9 @@ pub enum SourceError {
         present: String,
     },
     /// A sheet, table or endpoint is missing.
-    #[error("{location}: {what} not found (present: {present}); fix connectors.toml or the export")]
+    #[error(
+        "{location}: {what} not found (present: {present}); fix connectors.toml or the export"
+    )]
     Missing {
         /// File or URL.
         location: String,

@@ -221,11 +221,7 @@ pub fn compare_persons(a: &str, b: &str) -> PersonMatch {
     if parts_a.len() != 3 || parts_b.len() != 3 {
         return PersonMatch::None;
     }
-    let equal = parts_a
-        .iter()
-        .zip(&parts_b)
-        .filter(|(x, y)| x == y)
-        .count();
+    let equal = parts_a.iter().zip(&parts_b).filter(|(x, y)| x == y).count();
     match equal {
         3 => PersonMatch::Full,
         2 => PersonMatch::Partial,
@@ -287,7 +283,11 @@ mod tests {
             postcode: "3521 CD".into(),
             ..b.clone()
         };
-        let (ea, eb, em) = (a.encode().unwrap(), b.encode().unwrap(), moved.encode().unwrap());
+        let (ea, eb, em) = (
+            a.encode().unwrap(),
+            b.encode().unwrap(),
+            moved.encode().unwrap(),
+        );
         assert_eq!(compare_persons(&ea, &eb), PersonMatch::Full);
         assert_eq!(compare_persons(&ea, &em), PersonMatch::Partial);
         let missing_date = PersonKey {

@@ -133,7 +133,10 @@ pub struct Record {
 impl Record {
     /// The value of a field by name.
     pub fn get(&self, name: &str) -> Option<&Value> {
-        self.fields.iter().find(|f| f.name == name).map(|f| &f.value)
+        self.fields
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| &f.value)
     }
 }
 

@@ -273,6 +273,10 @@ pub struct FieldDetails {
     /// Date format (chrono `strftime`), for text dates such as `%d-%m-%Y`.
     #[serde(default)]
     pub format: Option<String>,
+    /// Decimal places of a `decimal` field (`2` for money), so that a value a
+    /// source stores as a float is shown exactly as written: `712.50`.
+    #[serde(default)]
+    pub scale: Option<u32>,
 }
 
 impl FieldSpec {
@@ -571,10 +575,7 @@ fn unknown<'a>(
     RegisterIssue {
         path: vec![list.to_string(), index.to_string()],
         message: format!("unknown {what} `{id}`"),
-        hint: format!(
-            "define [{plural}.{id}] or use one of: {}",
-            known(known_ids)
-        ),
+        hint: format!("define [{plural}.{id}] or use one of: {}", known(known_ids)),
     }
 }
 

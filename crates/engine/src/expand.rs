@@ -14,9 +14,7 @@ use inzage_core::{
 };
 use tracing::{debug, info, warn};
 
-use crate::findings::{
-    Findings, Identity, IdentityStatus, Learned, SourceReport, SourceStatus,
-};
+use crate::findings::{Findings, Identity, IdentityStatus, Learned, SourceReport, SourceStatus};
 use crate::trust::withdraw_untrusted;
 
 /// A source as the engine uses it.
@@ -78,7 +76,10 @@ impl Engine {
             }
             if rounds == self.options.max_rounds {
                 max_rounds_reached = true;
-                warn!(rounds, "stopped at max_rounds with identifiers left to follow");
+                warn!(
+                    rounds,
+                    "stopped at max_rounds with identifiers left to follow"
+                );
                 break;
             }
             rounds += 1;
@@ -140,6 +141,9 @@ struct Run {
     identities: IndexMap<Identifier, Identity>,
     states: Vec<SourceState>,
     records: Vec<Record>,
+    /// Index of each record by (source, dataset, key): a record found again
+    /// through another identifier is one record with two matches.
+    seen: HashMap<(String, String, String), usize>,
     review: Vec<ReviewItem>,
 }
 
@@ -172,6 +176,7 @@ impl Run {
                 })
                 .collect(),
             records: Vec::new(),
+            seen: HashMap::new(),
             review: Vec::new(),
         }
     }
@@ -238,7 +243,25 @@ impl Run {
                     },
                 );
             }
-            self.records.push(record);
+            let slot = (
+                record.source.clone(),
+                record.dataset.clone(),
+                record.key.clone(),
+            );
+            match self.seen.get(&slot) {
+                Some(&i) => {
+                    let known = &mut self.records[i];
+                    for m in record.matched_on {
+                        if !known.matched_on.contains(&m) {
+                            known.matched_on.push(m);
+                        }
+                    }
+                }
+                None => {
+                    self.seen.insert(slot, self.records.len());
+                    self.records.push(record);
+                }
+            }
         }
     }
 
@@ -261,7 +284,7 @@ impl Run {
         self.review.push(ReviewItem {
             source: record.source.clone(),
             dataset: record.dataset.clone(),
-            location: record.location.clone(),
+            location: format!("{} (key {})", record.location, record.key),
             reason: format!(
                 "matched a shared identifier ({}) but belongs to another person; left out",
                 record
@@ -281,7 +304,12 @@ impl Run {
             return None;
         }
         if self.candidate_owners.len() > 1 {
-            return Some(self.candidate_owners.iter().map(|o| o.value.clone()).collect());
+            return Some(
+                self.candidate_owners
+                    .iter()
+                    .map(|o| o.value.clone())
+                    .collect(),
+            );
         }
         let owner = self.candidate_owners.pop_first()?;
         if !self.identities.contains_key(&owner) {

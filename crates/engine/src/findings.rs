@@ -46,6 +46,7 @@ pub struct Identity {
     /// The identifier.
     pub identifier: Identifier,
     /// How it was learned.
+    #[serde(flatten)]
     pub learned: Learned,
     /// The round in which it was learned (0 = the request).
     pub round: usize,

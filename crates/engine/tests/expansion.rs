@@ -9,7 +9,9 @@ use inzage_core::{
     CheckReport, Connector, DatasetSpec, FetchOutcome, FetchRequest, Identifier, IdentifierKind,
     Record, SourceError,
 };
-use inzage_engine::{Engine, EngineOptions, IdentityStatus, Learned, RequestError, Source, SourceStatus};
+use inzage_engine::{
+    Engine, EngineOptions, IdentityStatus, Learned, RequestError, Source, SourceStatus,
+};
 
 fn id(kind: IdentifierKind, v: &str) -> Identifier {
     Identifier::new(kind, v).unwrap()
@@ -35,8 +37,14 @@ struct TableSource {
 impl TableSource {
     fn new(id: &'static str, accepts: &[&str], rows: Vec<Row>) -> TableSource {
         let matches: String = accepts.iter().map(|k| format!("{k} = \"c\"\n")).collect();
-        let spec: DatasetSpec = toml::from_str(&format!("name = \"D\"\n[match]\n{matches}")).unwrap();
-        TableSource { id, spec, rows, delay: Duration::ZERO }
+        let spec: DatasetSpec =
+            toml::from_str(&format!("name = \"D\"\n[match]\n{matches}")).unwrap();
+        TableSource {
+            id,
+            spec,
+            rows,
+            delay: Duration::ZERO,
+        }
     }
 }
 
@@ -55,7 +63,9 @@ impl Connector for TableSource {
         vec![&self.spec]
     }
     async fn check(&self) -> Result<CheckReport, SourceError> {
-        Ok(CheckReport { summary: "ok".into() })
+        Ok(CheckReport {
+            summary: "ok".into(),
+        })
     }
     async fn fetch(&self, request: &FetchRequest) -> Result<FetchOutcome, SourceError> {
         tokio::time::sleep(self.delay).await;
@@ -63,8 +73,12 @@ impl Connector for TableSource {
             .rows
             .iter()
             .filter_map(|row| {
-                let matched: Vec<Identifier> =
-                    row.matches.iter().filter(|m| request.identifiers.contains(m)).cloned().collect();
+                let matched: Vec<Identifier> = row
+                    .matches
+                    .iter()
+                    .filter(|m| request.identifiers.contains(m))
+                    .cloned()
+                    .collect();
                 (!matched.is_empty()).then(|| Record {
                     source: self.id.into(),
                     dataset: "D".into(),
@@ -78,20 +92,36 @@ impl Connector for TableSource {
                 })
             })
             .collect();
-        Ok(FetchOutcome { records, review: vec![] })
+        Ok(FetchOutcome {
+            records,
+            review: vec![],
+        })
     }
 }
 
 fn engine(sources: Vec<TableSource>) -> Engine {
     let sources = sources
         .into_iter()
-        .map(|s| Source { connector: Arc::new(s) as Arc<dyn Connector>, timeout: Duration::from_millis(500) })
+        .map(|s| Source {
+            connector: Arc::new(s) as Arc<dyn Connector>,
+            timeout: Duration::from_millis(500),
+        })
         .collect();
-    Engine::new(sources, EngineOptions { max_rounds: 5, fetched_at: Utc::now() })
+    Engine::new(
+        sources,
+        EngineOptions {
+            max_rounds: 5,
+            fetched_at: Utc::now(),
+        },
+    )
 }
 
 fn keys(findings: &inzage_engine::Findings) -> Vec<String> {
-    findings.records.iter().map(|r| format!("{}:{}", r.source, r.key)).collect()
+    findings
+        .records
+        .iter()
+        .map(|r| format!("{}:{}", r.source, r.key))
+        .collect()
 }
 
 const K1: &str = "001001";
@@ -101,16 +131,50 @@ const K2: &str = "001002";
 async fn identifiers_learned_in_one_source_are_followed_in_the_next() {
     let k1 = id(IdentifierKind::Klantnummer, K1);
     let mail = id(IdentifierKind::Email, "a@example.org");
-    let erp = TableSource::new("erp", &["klantnummer"], vec![Row { key: "r1", matches: vec![k1.clone()], owner: Some(k1.clone()), yields: vec![mail.clone()] }]);
-    let crm = TableSource::new("crm", &["email"], vec![
-        Row { key: "c1", matches: vec![mail.clone()], owner: None, yields: vec![] },
-        Row { key: "c2", matches: vec![id(IdentifierKind::Email, "other@example.org")], owner: None, yields: vec![] },
-    ]);
+    let erp = TableSource::new(
+        "erp",
+        &["klantnummer"],
+        vec![Row {
+            key: "r1",
+            matches: vec![k1.clone()],
+            owner: Some(k1.clone()),
+            yields: vec![mail.clone()],
+        }],
+    );
+    let crm = TableSource::new(
+        "crm",
+        &["email"],
+        vec![
+            Row {
+                key: "c1",
+                matches: vec![mail.clone()],
+                owner: None,
+                yields: vec![],
+            },
+            Row {
+                key: "c2",
+                matches: vec![id(IdentifierKind::Email, "other@example.org")],
+                owner: None,
+                yields: vec![],
+            },
+        ],
+    );
     let findings = engine(vec![erp, crm]).run(k1).await.unwrap();
     assert_eq!(keys(&findings), ["crm:c1", "erp:r1"]);
     assert_eq!(findings.rounds, 2);
-    let learned = findings.identities.iter().find(|i| i.identifier == mail).unwrap();
-    assert_eq!(learned.learned, Learned::Record { source: "erp".into(), dataset: "D".into(), key: "r1".into() });
+    let learned = findings
+        .identities
+        .iter()
+        .find(|i| i.identifier == mail)
+        .unwrap();
+    assert_eq!(
+        learned.learned,
+        Learned::Record {
+            source: "erp".into(),
+            dataset: "D".into(),
+            key: "r1".into()
+        }
+    );
     assert!(findings.is_complete());
 }
 
@@ -120,19 +184,62 @@ async fn a_shared_address_is_not_followed_and_other_peoples_records_stay_out() {
     let k2 = id(IdentifierKind::Klantnummer, K2);
     let family = id(IdentifierKind::Email, "familie@example.org");
     let phone_of_k2 = id(IdentifierKind::Telefoon, "0612345678");
-    let erp = TableSource::new("erp", &["klantnummer"], vec![Row { key: "r1", matches: vec![k1.clone()], owner: Some(k1.clone()), yields: vec![family.clone()] }]);
+    let erp = TableSource::new(
+        "erp",
+        &["klantnummer"],
+        vec![Row {
+            key: "r1",
+            matches: vec![k1.clone()],
+            owner: Some(k1.clone()),
+            yields: vec![family.clone()],
+        }],
+    );
     // The CRM knows the family address on both people.
-    let crm = TableSource::new("crm", &["email"], vec![
-        Row { key: "mine", matches: vec![family.clone()], owner: Some(k1.clone()), yields: vec![] },
-        Row { key: "theirs", matches: vec![family.clone()], owner: Some(k2.clone()), yields: vec![phone_of_k2.clone()] },
-    ]);
+    let crm = TableSource::new(
+        "crm",
+        &["email"],
+        vec![
+            Row {
+                key: "mine",
+                matches: vec![family.clone()],
+                owner: Some(k1.clone()),
+                yields: vec![],
+            },
+            Row {
+                key: "theirs",
+                matches: vec![family.clone()],
+                owner: Some(k2.clone()),
+                yields: vec![phone_of_k2.clone()],
+            },
+        ],
+    );
     // The mail archive cannot tell whose a message to the family address is.
-    let mail = TableSource::new("mail", &["email"], vec![Row { key: "m1", matches: vec![family.clone()], owner: None, yields: vec![] }]);
+    let mail = TableSource::new(
+        "mail",
+        &["email"],
+        vec![Row {
+            key: "m1",
+            matches: vec![family.clone()],
+            owner: None,
+            yields: vec![],
+        }],
+    );
     let findings = engine(vec![erp, crm, mail]).run(k1).await.unwrap();
     assert_eq!(keys(&findings), ["crm:mine", "erp:r1"]);
-    let status = &findings.identities.iter().find(|i| i.identifier == family).unwrap().status;
-    assert!(matches!(status, IdentityStatus::Ambiguous { .. }), "{status:?}");
-    assert!(findings.identities.iter().all(|i| i.identifier != phone_of_k2));
+    let status = &findings
+        .identities
+        .iter()
+        .find(|i| i.identifier == family)
+        .unwrap()
+        .status;
+    assert!(
+        matches!(status, IdentityStatus::Ambiguous { .. }),
+        "{status:?}"
+    );
+    assert!(findings
+        .identities
+        .iter()
+        .all(|i| i.identifier != phone_of_k2));
     assert_eq!(findings.review.len(), 2, "{:?}", findings.review);
     assert!(findings.review.iter().all(|r| !r.reason.contains(K2)));
 }
@@ -140,13 +247,24 @@ async fn a_shared_address_is_not_followed_and_other_peoples_records_stay_out() {
 #[tokio::test]
 async fn a_source_that_hangs_fails_and_the_others_complete() {
     let k1 = id(IdentifierKind::Klantnummer, K1);
-    let ok = TableSource::new("kwh", &["klantnummer"], vec![Row { key: "s1", matches: vec![k1.clone()], owner: None, yields: vec![] }]);
+    let ok = TableSource::new(
+        "kwh",
+        &["klantnummer"],
+        vec![Row {
+            key: "s1",
+            matches: vec![k1.clone()],
+            owner: None,
+            yields: vec![],
+        }],
+    );
     let mut slow = TableSource::new("slow", &["klantnummer"], vec![]);
     slow.delay = Duration::from_secs(30);
     let findings = engine(vec![ok, slow]).run(k1).await.unwrap();
     assert_eq!(keys(&findings), ["kwh:s1"]);
     assert!(!findings.is_complete());
-    let SourceStatus::Failed { reason } = &findings.sources[1].status else { panic!("slow should fail") };
+    let SourceStatus::Failed { reason } = &findings.sources[1].status else {
+        panic!("slow should fail")
+    };
     assert!(reason.contains("no answer within"), "{reason}");
 }
 
@@ -157,7 +275,9 @@ async fn a_source_without_a_usable_identifier_is_skipped() {
     let signalering = TableSource::new("signalering", &["persoon"], vec![]);
     let findings = engine(vec![kwh, signalering]).run(k1).await.unwrap();
     assert_eq!(findings.sources[0].status, SourceStatus::Ok);
-    let SourceStatus::Skipped { reason } = &findings.sources[1].status else { panic!() };
+    let SourceStatus::Skipped { reason } = &findings.sources[1].status else {
+        panic!()
+    };
     assert!(reason.contains("persoon"), "{reason}");
 }
 
@@ -166,10 +286,24 @@ async fn a_contract_with_two_contractants_is_refused() {
     let contract = id(IdentifierKind::Contractnummer, "HO200117");
     let k1 = id(IdentifierKind::Klantnummer, K1);
     let k2 = id(IdentifierKind::Klantnummer, K2);
-    let kwh = TableSource::new("kwh", &["contractnummer"], vec![
-        Row { key: "s1", matches: vec![contract.clone()], owner: Some(k1.clone()), yields: vec![] },
-        Row { key: "s2", matches: vec![contract.clone()], owner: Some(k2.clone()), yields: vec![] },
-    ]);
+    let kwh = TableSource::new(
+        "kwh",
+        &["contractnummer"],
+        vec![
+            Row {
+                key: "s1",
+                matches: vec![contract.clone()],
+                owner: Some(k1.clone()),
+                yields: vec![],
+            },
+            Row {
+                key: "s2",
+                matches: vec![contract.clone()],
+                owner: Some(k2.clone()),
+                yields: vec![],
+            },
+        ],
+    );
     let err = engine(vec![kwh]).run(contract).await.unwrap_err();
     let RequestError::AmbiguousContract { owners, .. } = &err;
     assert_eq!(owners, &[K1.to_string(), K2.to_string()]);
@@ -179,10 +313,24 @@ async fn a_contract_with_two_contractants_is_refused() {
 async fn a_contract_with_one_contractant_resolves_to_that_person() {
     let contract = id(IdentifierKind::Contractnummer, "HO200118");
     let k1 = id(IdentifierKind::Klantnummer, K1);
-    let kwh = TableSource::new("kwh", &["contractnummer", "klantnummer"], vec![
-        Row { key: "s1", matches: vec![contract.clone()], owner: Some(k1.clone()), yields: vec![] },
-        Row { key: "s2", matches: vec![k1.clone()], owner: Some(k1.clone()), yields: vec![] },
-    ]);
+    let kwh = TableSource::new(
+        "kwh",
+        &["contractnummer", "klantnummer"],
+        vec![
+            Row {
+                key: "s1",
+                matches: vec![contract.clone()],
+                owner: Some(k1.clone()),
+                yields: vec![],
+            },
+            Row {
+                key: "s2",
+                matches: vec![k1.clone()],
+                owner: Some(k1.clone()),
+                yields: vec![],
+            },
+        ],
+    );
     let findings = engine(vec![kwh]).run(contract).await.unwrap();
     assert_eq!(keys(&findings), ["kwh:s1", "kwh:s2"]);
 }
@@ -192,8 +340,20 @@ async fn expansion_stops_at_max_rounds() {
     let k1 = id(IdentifierKind::Klantnummer, K1);
     let rows: Vec<Row> = (0..10)
         .map(|i| {
-            let this = if i == 0 { k1.clone() } else { id(IdentifierKind::Telefoon, &format!("06100000{i:02}")) };
-            Row { key: ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"][i], matches: vec![this], owner: None, yields: vec![id(IdentifierKind::Telefoon, &format!("06100000{:02}", i + 1))] }
+            let this = if i == 0 {
+                k1.clone()
+            } else {
+                id(IdentifierKind::Telefoon, &format!("06100000{i:02}"))
+            };
+            Row {
+                key: ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"][i],
+                matches: vec![this],
+                owner: None,
+                yields: vec![id(
+                    IdentifierKind::Telefoon,
+                    &format!("06100000{:02}", i + 1),
+                )],
+            }
         })
         .collect();
     let chain = TableSource::new("chain", &["klantnummer", "telefoon"], rows);

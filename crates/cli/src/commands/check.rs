@@ -21,15 +21,29 @@ pub async fn run(path: &Path) -> Result<(), Failure> {
         }
     }))
     .await;
-    let width = built.iter().map(|b| b.connector.id().len()).max().unwrap_or(0);
+    let width = built
+        .iter()
+        .map(|b| b.connector.id().len())
+        .max()
+        .unwrap_or(0);
     let mut failed = 0;
     for (b, result) in built.iter().zip(results) {
         let c = &b.connector;
         match result {
-            Ok(summary) => println!("{:width$}  ok      {} ({}): {summary}", c.id(), c.label(), c.kind()),
+            Ok(summary) => println!(
+                "{:width$}  ok      {} ({}): {summary}",
+                c.id(),
+                c.label(),
+                c.kind()
+            ),
             Err(reason) => {
                 failed += 1;
-                println!("{:width$}  FAILED  {} ({}): {reason}", c.id(), c.label(), c.kind());
+                println!(
+                    "{:width$}  FAILED  {} ({}): {reason}",
+                    c.id(),
+                    c.label(),
+                    c.kind()
+                );
             }
         }
     }

@@ -24,7 +24,9 @@ pub async fn run(config_path: &Path, args: ExportArgs) -> Result<(), Failure> {
     };
     let start = requested_identifier(&args, &config.register)?;
     if args.out.exists() && !args.force {
-        return Err(Failure::Usage(anyhow!(BundleError::Exists(args.out.clone()))));
+        return Err(Failure::Usage(anyhow!(BundleError::Exists(
+            args.out.clone()
+        ))));
     }
     let now = creation_time(args.now.as_deref())?;
     let lang = match args.lang {
@@ -84,7 +86,11 @@ pub async fn run(config_path: &Path, args: ExportArgs) -> Result<(), Failure> {
         BundleError::Exists(_) => Failure::Usage(anyhow!(e)),
         other => Failure::Other(anyhow!(other)),
     })?;
-    let partial = if findings.is_complete() { "" } else { " (PARTIAL: a source failed)" };
+    let partial = if findings.is_complete() {
+        ""
+    } else {
+        " (PARTIAL: a source failed)"
+    };
     println!(
         "bundle written: {}{partial}; {} records in {} files",
         summary.path.display(),
@@ -109,10 +115,14 @@ fn requested_identifier(
     let (kind, raw, flag) = match (&args.customer, &args.contract) {
         (Some(k), _) => (IdentifierKind::Klantnummer, k, "--customer"),
         (None, Some(c)) => (IdentifierKind::Contractnummer, c, "--contract"),
-        (None, None) => return Err(Failure::Usage(anyhow!("name the tenant with --customer or --contract"))),
+        (None, None) => {
+            return Err(Failure::Usage(anyhow!(
+                "name the tenant with --customer or --contract"
+            )))
+        }
     };
-    let id = Identifier::new(kind, raw)
-        .ok_or_else(|| Failure::Usage(anyhow!("{flag} is empty")))?;
+    let id =
+        Identifier::new(kind, raw).ok_or_else(|| Failure::Usage(anyhow!("{flag} is empty")))?;
     register
         .validate_identifier(kind, &id.value)
         .map_err(|e| Failure::Usage(anyhow!("{flag}: {e}")))?;
@@ -124,7 +134,9 @@ fn creation_time(now: Option<&str>) -> Result<DateTime<Utc>, Failure> {
     if let Some(text) = now {
         return DateTime::parse_from_rfc3339(text)
             .map(|t| t.with_timezone(&Utc))
-            .with_context(|| format!("--now `{text}` is not an RFC 3339 time such as 2026-01-31T12:00:00Z"))
+            .with_context(|| {
+                format!("--now `{text}` is not an RFC 3339 time such as 2026-01-31T12:00:00Z")
+            })
             .map_err(Failure::Usage);
     }
     if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
@@ -143,7 +155,12 @@ fn creation_time(now: Option<&str>) -> Result<DateTime<Utc>, Failure> {
 
 /// One line per source on stderr: status and record counts.
 fn print_sources(findings: &Findings) {
-    let width = findings.sources.iter().map(|s| s.id.len()).max().unwrap_or(0);
+    let width = findings
+        .sources
+        .iter()
+        .map(|s| s.id.len())
+        .max()
+        .unwrap_or(0);
     for s in &findings.sources {
         let total: usize = s.records.values().sum();
         let per_dataset: Vec<String> = s
@@ -153,6 +170,7 @@ fn print_sources(findings: &Findings) {
             .map(|(d, n)| format!("{d} {n}"))
             .collect();
         let detail = match &s.status {
+            SourceStatus::Ok if per_dataset.is_empty() => format!("ok       {total} records"),
             SourceStatus::Ok => format!("ok       {total} records ({})", per_dataset.join(", ")),
             SourceStatus::Failed { reason } => format!("FAILED   {reason}"),
             SourceStatus::Skipped { reason } => format!("skipped  {reason}"),

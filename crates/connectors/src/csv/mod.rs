@@ -146,9 +146,9 @@ struct CsvFile {
 
 impl CsvFile {
     fn open(config: &CsvConfig, path: &Path) -> Result<CsvFile, SourceError> {
-        let io = |source| SourceError::Io {
+        let io = |cause| SourceError::Io {
             path: path.to_path_buf(),
-            source,
+            cause,
         };
         let mut head = Vec::with_capacity(64 * 1024);
         File::open(path)
@@ -166,6 +166,9 @@ impl CsvFile {
             .delimiter(delimiter)
             .has_headers(false)
             .flexible(false)
+            // Records end at LF only, so that line numbers count physical
+            // lines; the CR of a CRLF ending is removed from the last field.
+            .terminator(csv::Terminator::Any(b'\n'))
             .from_reader(BufReader::with_capacity(256 * 1024, file));
         let mut csv_file = CsvFile {
             path: path.to_path_buf(),
@@ -186,7 +189,8 @@ impl CsvFile {
                     message: "the file is empty: no header line".into(),
                 });
             }
-            csv_file.headers = csv_file.decode_row(&record, 1)?
+            csv_file.headers = csv_file
+                .decode_row(&record, 1)?
                 .into_iter()
                 .map(|v| v.as_text().unwrap_or_default().trim().to_string())
                 .collect();
@@ -195,8 +199,11 @@ impl CsvFile {
     }
 
     fn decode_row(&self, record: &csv::ByteRecord, line: u64) -> Result<Vec<Value>, SourceError> {
+        let last = record.len().saturating_sub(1);
         record
             .iter()
+            .enumerate()
+            .map(|(i, field)| if i == last { field.strip_suffix(b"\r").unwrap_or(field) } else { field })
             .map(|field| {
                 decode(field, self.encoding)
                     .map(|t| if t.is_empty() { Value::Null } else { Value::Text(t) })
@@ -210,10 +217,7 @@ impl CsvFile {
     }
 
     /// Calls `row` for every data row with its values and line number.
-    fn for_each_row(
-        &mut self,
-        mut row: impl FnMut(&[Value], u64),
-    ) -> Result<u64, SourceError> {
+    fn for_each_row(&mut self, mut row: impl FnMut(&[Value], u64)) -> Result<u64, SourceError> {
         let mut record = csv::ByteRecord::new();
         let mut count = 0;
         loop {
@@ -221,7 +225,9 @@ impl CsvFile {
                 Ok(false) => break,
                 Ok(true) => {
                     let line = record.position().map(|p| p.line()).unwrap_or(0);
-                    if record.len() == 1 && record.get(0).is_some_and(|f| f.is_empty()) {
+                    if record.len() == 1
+                        && record.get(0).is_some_and(|f| f.is_empty() || f == b"\r")
+                    {
                         continue;
                     }
                     if record.len() != self.headers.len() {
@@ -254,9 +260,9 @@ fn csv_error(path: &Path, err: csv::Error) -> SourceError {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => unequal(path, line, len as usize, expected_len as usize),
-        csv::ErrorKind::Io(source) => SourceError::Io {
+        csv::ErrorKind::Io(cause) => SourceError::Io {
             path: path.to_path_buf(),
-            source,
+            cause,
         },
         other => SourceError::Malformed {
             path: path.to_path_buf(),
@@ -286,7 +292,11 @@ impl Connector for CsvConnector {
 
     async fn check(&self) -> Result<CheckReport, SourceError> {
         let config = self.config.clone();
-        let paths: Vec<PathBuf> = config.dataset.iter().map(|d| self.path_of(d).to_path_buf()).collect();
+        let paths: Vec<PathBuf> = config
+            .dataset
+            .iter()
+            .map(|d| self.path_of(d).to_path_buf())
+            .collect();
         tokio::task::spawn_blocking(move || {
             let mut rows = 0;
             for (dataset, path) in config.dataset.iter().zip(&paths) {
@@ -313,18 +323,35 @@ impl Connector for CsvConnector {
 
     async fn fetch(&self, request: &FetchRequest) -> Result<FetchOutcome, SourceError> {
         let config = self.config.clone();
-        let paths: Vec<PathBuf> = config.dataset.iter().map(|d| self.path_of(d).to_path_buf()).collect();
+        let paths: Vec<PathBuf> = config
+            .dataset
+            .iter()
+            .map(|d| self.path_of(d).to_path_buf())
+            .collect();
         let request = request.clone();
         tokio::task::spawn_blocking(move || {
             let mut outcome = FetchOutcome::default();
             for (dataset, path) in config.dataset.iter().zip(&paths) {
-                if !dataset.spec.matches.keys().any(|k| request.identifiers.iter().any(|i| i.kind == *k)) {
+                if !dataset
+                    .spec
+                    .matches
+                    .keys()
+                    .any(|k| request.identifiers.iter().any(|i| i.kind == *k))
+                {
                     continue;
                 }
                 let mut file = CsvFile::open(&config, path)?;
-                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 let headers = file.headers.clone();
-                let matcher = TableMatcher::new(&config.id, &dataset.spec, &headers, &path.display().to_string())?;
+                let matcher = TableMatcher::new(
+                    &config.id,
+                    &dataset.spec,
+                    &headers,
+                    &path.display().to_string(),
+                )?;
                 file.for_each_row(|values, line| {
                     match matcher.evaluate(values, &format!("{name}:{line}"), &request) {
                         RowOutcome::Match(record) => outcome.records.push(*record),

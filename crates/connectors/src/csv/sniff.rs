@@ -62,7 +62,9 @@ pub fn sniff_delimiter(head: &[u8]) -> u8 {
 /// Decodes one field. UTF-8 errors are returned so the caller can name the line.
 pub fn decode(bytes: &[u8], encoding: Encoding) -> Result<String, std::str::Utf8Error> {
     match encoding {
-        Encoding::Utf8 => std::str::from_utf8(bytes.strip_prefix(BOM).unwrap_or(bytes)).map(str::to_string),
+        Encoding::Utf8 => {
+            std::str::from_utf8(bytes.strip_prefix(BOM).unwrap_or(bytes)).map(str::to_string)
+        }
         Encoding::Windows1252 => {
             let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
             Ok(text.into_owned())
@@ -93,7 +95,10 @@ mod tests {
     #[test]
     fn decoding_strips_the_bom_and_maps_cp1252() {
         assert_eq!(decode(b"\xEF\xBB\xBFNaam", Encoding::Utf8).unwrap(), "Naam");
-        assert_eq!(decode(b"Zo\xEB \x80", Encoding::Windows1252).unwrap(), "Zoë €");
+        assert_eq!(
+            decode(b"Zo\xEB \x80", Encoding::Windows1252).unwrap(),
+            "Zoë €"
+        );
         assert!(decode(b"Zo\xEB", Encoding::Utf8).is_err());
     }
 }

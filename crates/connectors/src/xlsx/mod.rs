@@ -104,9 +104,9 @@ struct Sheet {
 
 fn read_sheet(path: &Path, dataset: &XlsxDataset) -> Result<Sheet, SourceError> {
     let mut workbook = open_workbook_auto(path).map_err(|e| match e {
-        calamine::Error::Io(source) => SourceError::Io {
+        calamine::Error::Io(cause) => SourceError::Io {
             path: path.to_path_buf(),
-            source,
+            cause,
         },
         other => SourceError::Malformed {
             path: path.to_path_buf(),
@@ -123,13 +123,14 @@ fn read_sheet(path: &Path, dataset: &XlsxDataset) -> Result<Sheet, SourceError> 
             present: names.join(", "),
         });
     }
-    let range: Range<Data> = workbook
-        .worksheet_range(&dataset.sheet)
-        .map_err(|e| SourceError::Malformed {
-            path: path.to_path_buf(),
-            line: 0,
-            message: format!("sheet \"{}\" cannot be read: {e}", dataset.sheet),
-        })?;
+    let range: Range<Data> =
+        workbook
+            .worksheet_range(&dataset.sheet)
+            .map_err(|e| SourceError::Malformed {
+                path: path.to_path_buf(),
+                line: 0,
+                message: format!("sheet \"{}\" cannot be read: {e}", dataset.sheet),
+            })?;
     let (first_row, first_col) = range.start().unwrap_or((0, 0));
     let width = range.width();
     let mut headers: Option<Vec<String>> = None;

@@ -1,0 +1,440 @@
+//! The `sql` connector kind: the housing ERP, read-only, over SQLite (the
+//! embedded default) or PostgreSQL.
+//!
+//! A dataset is a named query; its one named parameter (`:klantnummer`) is
+//! bound from an identifier, never formatted into the SQL. SQLite is opened
+//! read-only; PostgreSQL sessions are read-only with a statement timeout,
+//! and every fetch runs in a READ ONLY transaction that is rolled back.
+//!
+//! ```toml
+//! [[connector]]
+//! id = "erp"
+//! kind = "sql"
+//! label = "Huurdersadministratie (ERP)"
+//! url = "sqlite:fixtures/erp/erp.sqlite"   # or "postgres://inzage:${ERP_PASSWORD}@db/erp"
+//!
+//! [[connector.dataset]]
+//! name = "Relatie"
+//! query = "SELECT * FROM relatie WHERE klantnummer = :klantnummer"
+//! ```
+
+mod params;
+mod values;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use inzage_core::{
+    CheckReport, Connector, DatasetSpec, FetchOutcome, FetchRequest, Identifier, SourceError, Value,
+};
+use serde::Deserialize;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
+use sqlx::{Column, Executor};
+
+pub use params::{prepare, PreparedQuery};
+
+use crate::secrets::expand_env;
+use crate::tabular::{RowOutcome, TableMatcher};
+
+/// Configuration of a `sql` source.
+#[derive(Clone, Debug, Deserialize)]
+pub struct SqlConfig {
+    /// Connector id.
+    pub id: String,
+    /// Human label.
+    pub label: String,
+    /// `sqlite:<path>` (relative to connectors.toml) or
+    /// `postgres://user:${PASSWORD}@host:port/db`; `${NAME}` reads the environment.
+    pub url: String,
+    /// Timeout for one fetch, in seconds (engine default when absent).
+    #[serde(default)]
+    pub timeout_secs: Option<u64>,
+    /// PostgreSQL statement timeout, in seconds (default 30).
+    #[serde(default = "default_statement_timeout")]
+    pub statement_timeout_secs: u64,
+    /// Connections in the pool (default 2).
+    #[serde(default = "default_connections")]
+    pub max_connections: u32,
+    /// The datasets: one query each.
+    #[serde(default)]
+    pub dataset: Vec<SqlDataset>,
+}
+
+fn default_statement_timeout() -> u64 {
+    30
+}
+
+fn default_connections() -> u32 {
+    2
+}
+
+/// One dataset of a `sql` source: a query, or one query per identifier kind.
+#[derive(Clone, Debug, Deserialize)]
+pub struct SqlDataset {
+    /// The query, with one named parameter such as `:klantnummer`.
+    #[serde(default)]
+    pub query: Option<String>,
+    /// Several queries for one dataset, one per identifier kind it can be
+    /// searched by (`{ klantnummer = "...", email = "..." }`); records found by
+    /// more than one are one record.
+    #[serde(default)]
+    pub queries: indexmap::IndexMap<inzage_core::IdentifierKind, String>,
+    /// Register information and matching.
+    #[serde(flatten)]
+    pub spec: DatasetSpec,
+}
+
+impl SqlConfig {
+    pub(crate) fn validate(&self) -> Vec<(Vec<String>, String, String)> {
+        let mut problems = Vec::new();
+        if !(self.url.starts_with("sqlite:")
+            || self.url.starts_with("postgres://")
+            || self.url.starts_with("postgresql://"))
+        {
+            problems.push((
+                vec!["url".into()],
+                "url must start with sqlite: or postgres://".into(),
+                "for example url = \"sqlite:fixtures/erp/erp.sqlite\"".into(),
+            ));
+        }
+        for (i, d) in self.dataset.iter().enumerate() {
+            let at = vec!["dataset".into(), i.to_string()];
+            match d.prepared() {
+                Err(e) => problems.push((
+                    at,
+                    format!("dataset `{}`: {e}", d.spec.name),
+                    "see the sql kind in the README".into(),
+                )),
+                Ok(queries) => {
+                    for q in queries
+                        .iter()
+                        .filter(|q| !d.spec.matches.contains_key(&q.parameter))
+                    {
+                        problems.push((
+                            at.clone(),
+                            format!("dataset `{}`: a query is searched by :{} but `match` has no {} column", d.spec.name, q.parameter, q.parameter),
+                            format!("add `{} = \"<column>\"` to [connector.dataset.match] and select that column", q.parameter),
+                        ));
+                    }
+                }
+            }
+        }
+        problems
+    }
+
+    pub(crate) fn rebase(&mut self, base: &Path) {
+        if let Some(path) = sqlite_path(&self.url) {
+            if path.is_relative() {
+                self.url = format!("sqlite:{}", base.join(path).display());
+            }
+        }
+    }
+}
+
+impl SqlDataset {
+    /// The dataset's queries with their parameters made positional.
+    pub fn prepared(&self) -> Result<Vec<PreparedQuery>, String> {
+        let mut out = Vec::new();
+        if let Some(q) = &self.query {
+            out.push(prepare(q)?);
+        }
+        for (kind, q) in &self.queries {
+            let prepared = prepare(q)?;
+            if prepared.parameter != *kind {
+                return Err(format!(
+                    "the query under `{kind}` uses :{} instead of :{kind}",
+                    prepared.parameter
+                ));
+            }
+            out.push(prepared);
+        }
+        if out.is_empty() {
+            return Err("no query: set `query` (or `queries`)".into());
+        }
+        Ok(out)
+    }
+}
+
+fn sqlite_path(url: &str) -> Option<PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    Some(PathBuf::from(path))
+}
+
+enum Backend {
+    Sqlite(SqlitePool, PathBuf),
+    Postgres(PgPool, String),
+}
+
+/// A `sql` source.
+pub struct SqlConnector {
+    config: SqlConfig,
+    backend: Backend,
+    /// Per dataset, its prepared queries.
+    queries: Vec<Vec<PreparedQuery>>,
+}
+
+impl SqlConnector {
+    /// Builds the connector; the pool connects lazily, on first use.
+    pub fn new(config: SqlConfig) -> Result<SqlConnector, SourceError> {
+        let queries = config
+            .dataset
+            .iter()
+            .map(|d| {
+                d.prepared()
+                    .map_err(|e| SourceError::Config(format!("dataset `{}`: {e}", d.spec.name)))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let backend = if let Some(path) = sqlite_path(&config.url) {
+            let options = SqliteConnectOptions::new()
+                .filename(&path)
+                .read_only(true)
+                .create_if_missing(false);
+            let pool = SqlitePoolOptions::new()
+                .max_connections(config.max_connections)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_lazy_with(options);
+            Backend::Sqlite(pool, path)
+        } else {
+            let url = expand_env(&config.url).map_err(|e| SourceError::Config(e.to_string()))?;
+            let options = PgConnectOptions::from_str(&url)
+                .map_err(|e| {
+                    SourceError::Config(format!(
+                        "url is not a valid PostgreSQL URL: {}",
+                        redact(&e.to_string(), &url)
+                    ))
+                })?
+                .application_name("inzage")
+                .options([
+                    ("default_transaction_read_only", "on".to_string()),
+                    (
+                        "statement_timeout",
+                        format!("{}s", config.statement_timeout_secs),
+                    ),
+                ]);
+            let shown = format!(
+                "{}:{}/{}",
+                options.get_host(),
+                options.get_port(),
+                options.get_database().unwrap_or("")
+            );
+            let pool = PgPoolOptions::new()
+                .max_connections(config.max_connections)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_lazy_with(options);
+            Backend::Postgres(pool, shown)
+        };
+        Ok(SqlConnector {
+            config,
+            backend,
+            queries,
+        })
+    }
+
+    /// SQLite would report a missing file only as "unable to open": say it plainly.
+    fn require_database_file(&self) -> Result<(), SourceError> {
+        match &self.backend {
+            Backend::Sqlite(_, path) if !path.is_file() => Err(SourceError::Other(format!(
+                "{}: database file not found; check `url` in connectors.toml",
+                path.display()
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    fn location(&self) -> String {
+        match &self.backend {
+            Backend::Sqlite(_, path) => path.display().to_string(),
+            Backend::Postgres(_, shown) => format!("postgres {shown}"),
+        }
+    }
+
+    fn db_error(&self, what: &str, e: sqlx::Error) -> SourceError {
+        let hint = match (&self.backend, &e) {
+            (Backend::Sqlite(..), sqlx::Error::Database(_))
+            | (Backend::Sqlite(..), sqlx::Error::Io(_)) => {
+                "; check that the file exists and is a SQLite database"
+            }
+            (Backend::Postgres(..), sqlx::Error::Database(db))
+                if db.code().as_deref() == Some("28P01") =>
+            {
+                "; the password was refused: check the environment variable named in url"
+            }
+            (Backend::Postgres(..), sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut) => {
+                "; check that the database server is running and reachable"
+            }
+            _ => "",
+        };
+        SourceError::Other(format!("{}: {what}: {e}{hint}", self.location()))
+    }
+
+    /// Runs one dataset query for one identifier: column names and rows.
+    async fn query(
+        &self,
+        sql: &str,
+        id: &Identifier,
+    ) -> Result<(Vec<String>, Vec<Vec<Value>>), SourceError> {
+        match &self.backend {
+            Backend::Sqlite(pool, _) => {
+                let rows = sqlx::query(sql)
+                    .bind(&id.value)
+                    .fetch_all(pool)
+                    .await
+                    .map_err(|e| self.db_error("query failed", e))?;
+                let headers = rows.first().map(values::headers).unwrap_or_default();
+                let values = rows
+                    .iter()
+                    .map(values::sqlite_row)
+                    .collect::<Result<_, _>>()
+                    .map_err(|e| SourceError::Other(format!("{}: {e}", self.location())))?;
+                Ok((headers, values))
+            }
+            Backend::Postgres(pool, _) => {
+                let mut tx = pool
+                    .begin()
+                    .await
+                    .map_err(|e| self.db_error("cannot connect", e))?;
+                tx.execute("SET TRANSACTION READ ONLY")
+                    .await
+                    .map_err(|e| self.db_error("cannot start a read-only transaction", e))?;
+                let rows = sqlx::query(sql)
+                    .bind(&id.value)
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(|e| self.db_error("query failed", e))?;
+                tx.rollback()
+                    .await
+                    .map_err(|e| self.db_error("rollback failed", e))?;
+                let headers = rows.first().map(values::headers).unwrap_or_default();
+                let values = rows
+                    .iter()
+                    .map(values::pg_row)
+                    .collect::<Result<_, _>>()
+                    .map_err(|e| SourceError::Other(format!("{}: {e}", self.location())))?;
+                Ok((headers, values))
+            }
+        }
+    }
+
+    /// The column names a query returns, without running it.
+    async fn describe(&self, sql: &str) -> Result<Vec<String>, SourceError> {
+        let columns: Vec<String> = match &self.backend {
+            Backend::Sqlite(pool, _) => pool
+                .describe(sql)
+                .await
+                .map_err(|e| self.db_error("query cannot be prepared", e))?
+                .columns()
+                .iter()
+                .map(|c| c.name().to_string())
+                .collect(),
+            Backend::Postgres(pool, _) => pool
+                .describe(sql)
+                .await
+                .map_err(|e| self.db_error("query cannot be prepared", e))?
+                .columns()
+                .iter()
+                .map(|c| c.name().to_string())
+                .collect(),
+        };
+        Ok(columns)
+    }
+}
+
+/// Hides a password that an error message might repeat.
+fn redact(message: &str, url: &str) -> String {
+    let password = url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split('@').next())
+        .and_then(|credentials| credentials.split(':').nth(1));
+    match password {
+        Some(p) if !p.is_empty() => message.replace(p, "***"),
+        _ => message.to_string(),
+    }
+}
+
+#[async_trait]
+impl Connector for SqlConnector {
+    fn id(&self) -> &str {
+        &self.config.id
+    }
+
+    fn kind(&self) -> &'static str {
+        "sql"
+    }
+
+    fn label(&self) -> &str {
+        &self.config.label
+    }
+
+    fn datasets(&self) -> Vec<&DatasetSpec> {
+        self.config.dataset.iter().map(|d| &d.spec).collect()
+    }
+
+    async fn check(&self) -> Result<CheckReport, SourceError> {
+        self.require_database_file()?;
+        let mut prepared = 0;
+        for (dataset, queries) in self.config.dataset.iter().zip(&self.queries) {
+            for query in queries {
+                let columns = self.describe(&query.sql).await?;
+                let location = format!("{} dataset `{}`", self.location(), dataset.spec.name);
+                let matcher =
+                    TableMatcher::new(&self.config.id, &dataset.spec, &columns, &location)?;
+                let undeclared = matcher.undeclared_columns();
+                if !undeclared.is_empty() {
+                    return Err(SourceError::Config(format!(
+                        "dataset `{}`: the query returns columns not declared in connectors.toml: {}; add them to fields with a category, or to `exclude`",
+                        dataset.spec.name,
+                        undeclared.join(", ")
+                    )));
+                }
+                prepared += 1;
+            }
+        }
+        Ok(CheckReport {
+            summary: format!("{}: {prepared} queries prepared", self.location()),
+        })
+    }
+
+    async fn fetch(&self, request: &FetchRequest) -> Result<FetchOutcome, SourceError> {
+        self.require_database_file()?;
+        let mut outcome = FetchOutcome::default();
+        let mut asked: Vec<(&SqlDataset, &PreparedQuery)> = Vec::new();
+        for (dataset, queries) in self.config.dataset.iter().zip(&self.queries) {
+            asked.extend(queries.iter().map(|q| (dataset, q)));
+        }
+        for (dataset, query) in asked {
+            for id in request
+                .identifiers
+                .iter()
+                .filter(|i| i.kind == query.parameter)
+            {
+                let (headers, rows) = self.query(&query.sql, id).await?;
+                if rows.is_empty() {
+                    continue;
+                }
+                let location = self.location();
+                let matcher =
+                    TableMatcher::new(&self.config.id, &dataset.spec, &headers, &location)?;
+                let single = FetchRequest {
+                    identifiers: vec![id.clone()],
+                    fetched_at: request.fetched_at,
+                };
+                for (n, row) in rows.iter().enumerate() {
+                    let at = format!("{} {} row {}", self.config.id, dataset.spec.name, n + 1);
+                    match matcher.evaluate(row, &at, &single) {
+                        RowOutcome::Match(record) => outcome.records.push(*record),
+                        RowOutcome::Review(item) => outcome.review.push(item),
+                        RowOutcome::NoMatch => {}
+                    }
+                }
+            }
+        }
+        Ok(outcome)
+    }
+}

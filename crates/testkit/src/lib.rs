@@ -1,0 +1,5 @@
+//! Test support for inzage: the synthetic fixture estate generator.
+
+pub mod estate;
+
+pub use estate::{build, generate, load_stories, EstateConfig, EstateSummary, StoriesFile, Story};

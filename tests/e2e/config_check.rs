@@ -1,0 +1,104 @@
+//! `inzage config check`: every problem with file:line and a hint.
+
+use crate::support::*;
+
+fn check(edit: impl Fn(String) -> String) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_with(dir.path(), edit);
+    let (code, stdout, stderr) = text(&run(inzage()
+        .arg("--config")
+        .arg(&config)
+        .args(["config", "check"])));
+    (code, stdout + &stderr)
+}
+
+/// The 1-based line of the first occurrence of `needle` in the fixture config.
+fn line_of(needle: &str) -> usize {
+    let text = std::fs::read_to_string(root().join("connectors.toml")).unwrap();
+    text.lines()
+        .position(|l| l.contains(needle))
+        .expect("needle in config")
+        + 1
+}
+
+#[test]
+fn the_fixture_configuration_is_valid() {
+    let (code, out) = check(|c| c);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("ok"), "{out}");
+}
+
+#[test]
+fn unknown_references_are_reported_with_line_and_hint() {
+    let (code, out) = check(|c| {
+        c.replace(
+            "purposes = [\"kwaliteitsonderzoek\"]",
+            "purposes = [\"kwaliteitsonderzoek\", \"reclame\"]",
+        )
+        .replace("recipients = [\"kwh\"]", "recipients = [\"kwh-bv\"]")
+        .replace("retention = \"kwh_1j\"", "retention = \"kwh_10j\"")
+        .replace("Onderzoek = \"klantbeleving\"", "Onderzoek = \"beleving\"")
+    });
+    assert_eq!(code, 2, "{out}");
+    for (what, needle) in [
+        (
+            "unknown purpose `reclame`",
+            "purposes = [\"kwaliteitsonderzoek\"]",
+        ),
+        ("unknown recipient `kwh-bv`", "recipients = [\"kwh\"]"),
+        ("unknown retention `kwh_10j`", "retention = \"kwh_1j\""),
+        (
+            "unknown category `beleving`",
+            "Onderzoek = \"klantbeleving\"",
+        ),
+    ] {
+        let expected = format!("connectors.toml:{}:", line_of(needle));
+        let line = out
+            .lines()
+            .find(|l| l.contains(what))
+            .unwrap_or_else(|| panic!("{what} in {out}"));
+        assert!(line.contains(&expected), "{what} at {expected}: {line}");
+    }
+    assert!(out.contains("hint: define [purposes.reclame]"), "{out}");
+}
+
+#[test]
+fn a_dataset_without_purposes_and_a_field_without_category_are_errors() {
+    let (code, out) = check(|c| {
+        c.replace("purposes = [\"kwaliteitsonderzoek\"]\n", "\n")
+            .replace(
+                "Onderzoek = \"klantbeleving\"",
+                "Onderzoek = { label = \"Onderzoek\" }",
+            )
+    });
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("has no purposes"), "{out}");
+    let field = out
+        .lines()
+        .find(|l| l.contains("field `Onderzoek` has no category"))
+        .expect(&out);
+    assert!(
+        field.contains(&format!(":{}:", line_of("Onderzoek = \"klantbeleving\""))),
+        "{field}"
+    );
+}
+
+#[test]
+fn a_literal_secret_is_refused() {
+    let (code, out) = check(|c| {
+        c + "\n[[connector]]\nid = \"crm\"\nkind = \"csv\"\nlabel = \"x\"\npath = \"x.csv\"\ntoken = \"eyJhbGciOi\"\n"
+    });
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("`token` holds a literal secret"), "{out}");
+    assert!(out.contains("${NAME}"), "{out}");
+}
+
+#[test]
+fn a_syntax_error_names_the_line() {
+    let (code, out) = check(|c| c.replacen("max_rounds = 5", "max_rounds = = 5", 1));
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains(&format!("connectors.toml:{}:", line_of("max_rounds = 5"))),
+        "{out}"
+    );
+}

@@ -1,0 +1,8 @@
+//! End-to-end tests: the `inzage` binary on the fixture estate.
+
+mod bad_input;
+mod cli;
+mod config_check;
+mod new_source;
+mod stories;
+mod support;
