@@ -6,6 +6,7 @@
 
 mod commands;
 mod exit;
+mod fixture_servers;
 mod logging;
 
 use std::path::PathBuf;

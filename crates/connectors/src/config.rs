@@ -45,6 +45,24 @@ impl Default for EngineSettings {
     }
 }
 
+/// A fixture server the binary starts in-process for the demo estate:
+/// `[[fixture_server]]` in connectors.toml. A real deployment has none.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixtureServer {
+    /// Name, for messages.
+    pub id: String,
+    /// Which test server: `crm` (OData) or `woningnet` (REST).
+    pub kind: String,
+    /// Folder with the fixture JSON it serves, relative to connectors.toml.
+    pub data: PathBuf,
+    /// Variable that receives the server's base URL (`${NAME}` in a connector).
+    pub url_variable: String,
+    /// Variable that receives the token or API key the server demands.
+    #[serde(default)]
+    pub secret_variable: Option<String>,
+}
+
 #[derive(Deserialize)]
 struct RawConfig {
     organisation: Organisation,
@@ -62,6 +80,8 @@ struct RawConfig {
     categories: IndexMap<String, Category>,
     #[serde(default)]
     connector: Vec<ConnectorConfig>,
+    #[serde(default)]
+    fixture_server: Vec<FixtureServer>,
 }
 
 /// The loaded configuration.
@@ -75,6 +95,8 @@ pub struct Config {
     pub engine: EngineSettings,
     /// The sources.
     pub connectors: Vec<ConnectorConfig>,
+    /// Fixture servers to start for the demo estate (none in production).
+    pub fixture_servers: Vec<FixtureServer>,
 }
 
 /// One problem in the configuration, with where it is and what to do.
@@ -244,11 +266,20 @@ impl Config {
             .into_iter()
             .map(|c| c.with_base_dir(&base))
             .collect();
+        let fixture_servers = raw
+            .fixture_server
+            .into_iter()
+            .map(|mut f| {
+                f.data = base.join(&f.data);
+                f
+            })
+            .collect();
         Ok(Config {
             path: path.to_path_buf(),
             register,
             engine: raw.engine,
             connectors,
+            fixture_servers,
         })
     }
 }

@@ -83,12 +83,16 @@ impl ConnectorConfig {
         self
     }
 
-    /// Builds the connector: the registry of kinds.
-    pub fn build(&self) -> Result<Arc<dyn Connector>, inzage_core::SourceError> {
+    /// Builds the connector: the registry of kinds. `${NAME}` references in
+    /// its options are resolved from `vars`.
+    pub fn build(
+        &self,
+        vars: &secrets::Variables,
+    ) -> Result<Arc<dyn Connector>, inzage_core::SourceError> {
         Ok(match self {
             ConnectorConfig::Csv(c) => Arc::new(csv::CsvConnector::new(c.clone())),
             ConnectorConfig::Xlsx(c) => Arc::new(xlsx::XlsxConnector::new(c.clone())),
-            ConnectorConfig::Sql(c) => Arc::new(sql::SqlConnector::new(c.clone())?),
+            ConnectorConfig::Sql(c) => Arc::new(sql::SqlConnector::new(c.clone(), vars)?),
         })
     }
 }

@@ -56,23 +56,56 @@ pub struct MissingSecret {
     pub name: String,
 }
 
+/// Values for `${NAME}` references: set in-process first (the fixture
+/// servers of the demo estate publish their URLs and tokens here), then the
+/// environment.
+#[derive(Clone, Debug, Default)]
+pub struct Variables {
+    overlay: std::collections::BTreeMap<String, String>,
+}
+
+impl Variables {
+    /// Only the environment.
+    pub fn from_env() -> Variables {
+        Variables::default()
+    }
+
+    /// Sets a value that takes precedence over the environment.
+    pub fn set(&mut self, name: &str, value: String) {
+        self.overlay.insert(name.to_string(), value);
+    }
+
+    /// The value of NAME.
+    pub fn get(&self, name: &str) -> Option<String> {
+        self.overlay
+            .get(name)
+            .cloned()
+            .or_else(|| std::env::var(name).ok())
+    }
+
+    /// Replaces every `${NAME}` in `value`.
+    pub fn expand(&self, value: &str) -> Result<String, MissingSecret> {
+        let re = Regex::new(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}").expect("valid regex");
+        let mut out = String::with_capacity(value.len());
+        let mut last = 0;
+        for caps in re.captures_iter(value) {
+            let whole = caps.get(0).expect("match");
+            out.push_str(&value[last..whole.start()]);
+            let name = &caps[1];
+            let resolved = self.get(name).ok_or_else(|| MissingSecret {
+                name: name.to_string(),
+            })?;
+            out.push_str(&resolved);
+            last = whole.end();
+        }
+        out.push_str(&value[last..]);
+        Ok(out)
+    }
+}
+
 /// Replaces every `${NAME}` in `value` by the environment variable NAME.
 pub fn expand_env(value: &str) -> Result<String, MissingSecret> {
-    let re = Regex::new(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}").expect("valid regex");
-    let mut out = String::with_capacity(value.len());
-    let mut last = 0;
-    for caps in re.captures_iter(value) {
-        let whole = caps.get(0).expect("match");
-        out.push_str(&value[last..whole.start()]);
-        let name = &caps[1];
-        let resolved = std::env::var(name).map_err(|_| MissingSecret {
-            name: name.to_string(),
-        })?;
-        out.push_str(&resolved);
-        last = whole.end();
-    }
-    out.push_str(&value[last..]);
-    Ok(out)
+    Variables::from_env().expand(value)
 }
 
 #[cfg(test)]
@@ -98,5 +131,8 @@ mod tests {
         );
         let err = expand_env("${INZAGE_TEST_SURELY_UNSET}").unwrap_err();
         assert!(err.to_string().contains("INZAGE_TEST_SURELY_UNSET"));
+        let mut vars = Variables::from_env();
+        vars.set("INZAGE_TEST_SECRET_X", "overlay".into());
+        assert_eq!(vars.expand("${INZAGE_TEST_SECRET_X}").unwrap(), "overlay");
     }
 }

@@ -9,7 +9,8 @@ use crate::exit::Failure;
 /// Checks every connector concurrently; prints one line each.
 pub async fn run(path: &Path) -> Result<(), Failure> {
     let config = super::load_config(path)?;
-    let built = super::build_connectors(&config)?;
+    let (vars, _servers) = crate::fixture_servers::start(&config).await?;
+    let built = super::build_connectors(&config, &vars)?;
     let results = join_all(built.iter().map(|b| async move {
         match tokio::time::timeout(b.timeout, b.connector.check()).await {
             Ok(Ok(report)) => Ok(report.summary),

@@ -34,7 +34,8 @@ pub async fn run(config_path: &Path, args: ExportArgs) -> Result<(), Failure> {
         Some(LangArg::En) => Lang::En,
         None => config.register.organisation.language,
     };
-    let built = super::build_connectors(&config)?;
+    let (vars, _servers) = crate::fixture_servers::start(&config).await?;
+    let built = super::build_connectors(&config, &vars)?;
     let sources: Vec<SourceInfo> = built
         .iter()
         .map(|b| SourceInfo {

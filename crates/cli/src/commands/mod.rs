@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::anyhow;
+use inzage_connectors::secrets::Variables;
 use inzage_connectors::Config;
 use inzage_core::Connector;
 
@@ -39,13 +40,13 @@ struct Built {
 
 /// Builds every connector; a connector that cannot be built is a
 /// configuration error naming it.
-fn build_connectors(config: &Config) -> Result<Vec<Built>, Failure> {
+fn build_connectors(config: &Config, vars: &Variables) -> Result<Vec<Built>, Failure> {
     config
         .connectors
         .iter()
         .map(|c| {
             let connector = c
-                .build()
+                .build(vars)
                 .map_err(|e| Failure::Usage(anyhow!("connector `{}`: {e}", c.id())))?;
             Ok(Built {
                 connector,

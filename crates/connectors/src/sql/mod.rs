@@ -36,7 +36,7 @@ use sqlx::{Column, Executor};
 
 pub use params::{prepare, PreparedQuery};
 
-use crate::secrets::expand_env;
+use crate::secrets::Variables;
 use crate::tabular::{RowOutcome, TableMatcher};
 
 /// Configuration of a `sql` source.
@@ -181,7 +181,7 @@ pub struct SqlConnector {
 
 impl SqlConnector {
     /// Builds the connector; the pool connects lazily, on first use.
-    pub fn new(config: SqlConfig) -> Result<SqlConnector, SourceError> {
+    pub fn new(config: SqlConfig, vars: &Variables) -> Result<SqlConnector, SourceError> {
         let queries = config
             .dataset
             .iter()
@@ -201,7 +201,9 @@ impl SqlConnector {
                 .connect_lazy_with(options);
             Backend::Sqlite(pool, path)
         } else {
-            let url = expand_env(&config.url).map_err(|e| SourceError::Config(e.to_string()))?;
+            let url = vars
+                .expand(&config.url)
+                .map_err(|e| SourceError::Config(e.to_string()))?;
             let options = PgConnectOptions::from_str(&url)
                 .map_err(|e| {
                     SourceError::Config(format!(
