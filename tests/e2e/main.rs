@@ -4,5 +4,6 @@ mod bad_input;
 mod cli;
 mod config_check;
 mod new_source;
+mod postgres;
 mod stories;
 mod support;

@@ -138,6 +138,11 @@ pub fn export(config: &Path, customer: &str, dir: &Path, extra: &[&str]) -> (Pat
 /// Writes a copy of the fixture connectors.toml into `dir`, with fixture
 /// paths made absolute and `edit` applied, and returns its path.
 pub fn config_with(dir: &Path, edit: impl Fn(String) -> String) -> PathBuf {
+    config_file(dir, "connectors.toml", edit)
+}
+
+/// Like [`config_with`], under another file name in `dir`.
+pub fn config_file(dir: &Path, name: &str, edit: impl Fn(String) -> String) -> PathBuf {
     let original = std::fs::read_to_string(root().join("connectors.toml")).unwrap();
     let fixtures = root().join("fixtures");
     let absolute = original
@@ -149,7 +154,7 @@ pub fn config_with(dir: &Path, edit: impl Fn(String) -> String) -> PathBuf {
             "url = \"sqlite:fixtures/",
             &format!("url = \"sqlite:{}/", fixtures.display()),
         );
-    let path = dir.join("connectors.toml");
+    let path = dir.join(name);
     std::fs::write(&path, edit(absolute)).unwrap();
     path
 }

@@ -1,0 +1,234 @@
+//! The `sql` connector against real PostgreSQL and SQLite, with the same
+//! expectations: same records, byte for byte, and read-only in both.
+
+use inzage_testkit::postgres::TestPostgres;
+
+use crate::support::*;
+
+const PASSWORD_VARIABLE: &str = "INZAGE_TEST_ERP_PASSWORD";
+const NOW: &str = "2026-11-25T12:00:00Z";
+
+fn postgres() -> TestPostgres {
+    TestPostgres::start(&root().join("fixtures/erp/erp.sql"))
+        .unwrap_or_else(|e| panic!("a PostgreSQL server for the sql connector tests: {e}"))
+}
+
+/// The ERP `url` line pointed at the PostgreSQL database.
+fn on_postgres(config: String, pg: &TestPostgres) -> String {
+    let url = pg.url_with_password_variable(PASSWORD_VARIABLE);
+    let sqlite = config
+        .lines()
+        .find(|l| l.starts_with("url = \"sqlite:"))
+        .expect("the ERP url")
+        .to_string();
+    config.replace(&sqlite, &format!("url = \"{url}\""))
+}
+
+/// A copy of the fixture config whose ERP is the PostgreSQL database.
+fn postgres_config(dir: &std::path::Path, pg: &TestPostgres) -> std::path::PathBuf {
+    config_file(dir, "pg.toml", |c| on_postgres(c, pg))
+}
+
+#[test]
+fn postgres_and_sqlite_give_the_same_erp_records() {
+    let pg = postgres();
+    let dir = tempfile::tempdir().unwrap();
+    let pg_config_path = postgres_config(dir.path(), &pg);
+    let sqlite_config_path = config_file(dir.path(), "sqlite.toml", |c| c);
+    let (code, stdout, stderr) = text(&run(inzage()
+        .env(PASSWORD_VARIABLE, &pg.password)
+        .arg("--config")
+        .arg(&pg_config_path)
+        .arg("check")));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("postgres"), "{stdout}");
+
+    for story in stories().stories {
+        let out_pg = dir.path().join(format!("pg-{}.zip", story.klantnummer));
+        let out_lite = dir.path().join(format!("lite-{}.zip", story.klantnummer));
+        let pg_run = run(inzage()
+            .env(PASSWORD_VARIABLE, &pg.password)
+            .arg("--config")
+            .arg(&pg_config_path)
+            .args([
+                "export",
+                "--now",
+                NOW,
+                "--customer",
+                &story.klantnummer,
+                "--out",
+            ])
+            .arg(&out_pg));
+        assert_eq!(text(&pg_run).0, 0, "{:?}", text(&pg_run));
+        let lite_run = run(inzage()
+            .arg("--config")
+            .arg(&sqlite_config_path)
+            .args([
+                "export",
+                "--now",
+                NOW,
+                "--customer",
+                &story.klantnummer,
+                "--out",
+            ])
+            .arg(&out_lite));
+        assert_eq!(text(&lite_run).0, 0, "{:?}", text(&lite_run));
+        let (pg_bundle, lite_bundle) = (Bundle::open(&out_pg), Bundle::open(&out_lite));
+        for (dataset, keys) in &story.expected["erp"] {
+            let mut want = keys.clone();
+            want.sort();
+            assert_eq!(
+                pg_bundle.keys("erp", dataset),
+                want,
+                "{} erp/{dataset} on PostgreSQL",
+                story.story
+            );
+        }
+        let erp_files: Vec<&String> = lite_bundle
+            .files
+            .keys()
+            .filter(|k| k.starts_with("data/erp/"))
+            .collect();
+        assert!(!erp_files.is_empty());
+        for name in erp_files {
+            assert_eq!(
+                String::from_utf8_lossy(&pg_bundle.files[name]),
+                String::from_utf8_lossy(&lite_bundle.files[name]),
+                "{} {name}: PostgreSQL and SQLite differ",
+                story.story
+            );
+        }
+    }
+}
+
+#[test]
+fn money_and_dates_keep_their_exact_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let story = story("mover");
+    let (path, output) = export(
+        &root().join("connectors.toml"),
+        &story.klantnummer,
+        dir.path(),
+        &[],
+    );
+    assert_eq!(text(&output).0, 0);
+    let bundle = Bundle::open(&path);
+    let json: serde_json::Value =
+        serde_json::from_slice(&bundle.files["data/erp/Huurovereenkomst.json"]).unwrap();
+    for record in json["records"].as_array().unwrap() {
+        let huur = record["values"]["kale_huur"]
+            .as_str()
+            .expect("money as text");
+        assert!(
+            huur.split_once('.')
+                .is_some_and(|(_, cents)| cents.len() == 2),
+            "{huur}"
+        );
+        let start = record["values"]["ingangsdatum"].as_str().unwrap();
+        assert_eq!(
+            start.len(),
+            10,
+            "a date, not a timestamp or serial: {start}"
+        );
+    }
+    let ended = json["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["values"]["einddatum"].is_null())
+        .count();
+    assert_eq!(ended, 1, "the running contract has a null end date");
+}
+
+/// A write disguised as a dataset query fails in both databases and changes nothing.
+#[test]
+fn both_databases_are_read_only() {
+    let pg = postgres();
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = |c: String| {
+        c.replace(
+            "FROM inkomenstoets WHERE klantnummer = :klantnummer\"\"\"",
+            "FROM inkomenstoets WHERE klantnummer = :klantnummer; DELETE FROM relatie WHERE klantnummer = :klantnummer\"\"\"",
+        )
+    };
+    let story = story("two-emails");
+    for (name, config) in [
+        (
+            "pg",
+            config_file(dir.path(), "pg-hostile.toml", |c| {
+                hostile(on_postgres(c, &pg))
+            }),
+        ),
+        (
+            "sqlite",
+            config_file(dir.path(), "sqlite-hostile.toml", hostile),
+        ),
+    ] {
+        let out = dir.path().join(format!("{name}.zip"));
+        let output = run(inzage()
+            .env(PASSWORD_VARIABLE, &pg.password)
+            .arg("--config")
+            .arg(&config)
+            .args(["export", "--customer", &story.klantnummer, "--out"])
+            .arg(&out));
+        let (code, _, stderr) = text(&output);
+        assert_eq!(code, 3, "{name}: the ERP source fails: {stderr}");
+        assert!(
+            stderr.contains("erp") && stderr.contains("FAILED"),
+            "{name}: {stderr}"
+        );
+        assert!(!out.exists());
+    }
+    // Nothing was deleted: an ordinary export still finds the Relatie.
+    let out = dir.path().join("after.zip");
+    let output = run(inzage()
+        .env(PASSWORD_VARIABLE, &pg.password)
+        .arg("--config")
+        .arg(postgres_config(dir.path(), &pg))
+        .args(["export", "--customer", &story.klantnummer, "--out"])
+        .arg(&out));
+    assert_eq!(text(&output).0, 0, "{:?}", text(&output));
+    assert_eq!(
+        Bundle::open(&out).keys("erp", "Relatie"),
+        [story.klantnummer.clone()]
+    );
+    let lite = root().join("fixtures/erp/erp.sqlite");
+    let check = std::process::Command::new("sqlite3")
+        .arg(&lite)
+        .arg(format!(
+            "select count(*) from relatie where klantnummer = '{}'",
+            story.klantnummer
+        ))
+        .output();
+    if let Ok(check) = check {
+        assert_eq!(String::from_utf8_lossy(&check.stdout).trim(), "1");
+    }
+}
+
+#[test]
+fn a_wrong_password_names_the_variable_to_check() {
+    let pg = postgres();
+    let dir = tempfile::tempdir().unwrap();
+    let config = postgres_config(dir.path(), &pg);
+    let (code, stdout, _) = text(&run(inzage()
+        .env(PASSWORD_VARIABLE, "wrong")
+        .arg("--config")
+        .arg(&config)
+        .arg("check")));
+    assert_eq!(code, 3, "{stdout}");
+    let line = stdout.lines().find(|l| l.starts_with("erp")).unwrap();
+    assert!(
+        line.contains("FAILED") && line.contains("password"),
+        "{line}"
+    );
+    assert!(
+        !line.contains("wrong"),
+        "the password is never printed: {line}"
+    );
+    let (code, _, stderr) = text(&run(inzage().arg("--config").arg(&config).arg("check")));
+    assert_eq!(
+        code, 2,
+        "a missing variable is a configuration error: {stderr}"
+    );
+    assert!(stderr.contains(PASSWORD_VARIABLE), "{stderr}");
+}
