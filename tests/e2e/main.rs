@@ -1,9 +1,11 @@
 //! End-to-end tests: the `inzage` binary on the fixture estate.
 
+mod archive;
 mod bad_input;
 mod cli;
 mod config_check;
 mod new_source;
 mod postgres;
+mod report;
 mod stories;
 mod support;

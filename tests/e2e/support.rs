@@ -83,11 +83,18 @@ impl Bundle {
             .unwrap_or_else(|| panic!("source {id} in manifest"))
     }
 
-    /// All file contents, lowercased, for searching.
+    /// All file contents as text, lowercased, for searching; a workbook
+    /// contributes the text of every cell of every sheet.
     pub fn all_text_lowercase(&self) -> String {
         self.files
-            .values()
-            .map(|b| String::from_utf8_lossy(b).to_lowercase())
+            .iter()
+            .map(|(name, bytes)| {
+                if name.ends_with(".xlsx") {
+                    workbook_text(bytes).to_lowercase()
+                } else {
+                    String::from_utf8_lossy(bytes).to_lowercase()
+                }
+            })
             .collect::<Vec<_>>()
             .join("\n")
     }
@@ -145,15 +152,10 @@ pub fn config_with(dir: &Path, edit: impl Fn(String) -> String) -> PathBuf {
 pub fn config_file(dir: &Path, name: &str, edit: impl Fn(String) -> String) -> PathBuf {
     let original = std::fs::read_to_string(root().join("connectors.toml")).unwrap();
     let fixtures = root().join("fixtures");
+    // Every fixture path in the file, made absolute (file paths, globs, URLs).
     let absolute = original
-        .replace(
-            "path = \"fixtures/",
-            &format!("path = \"{}/", fixtures.display()),
-        )
-        .replace(
-            "url = \"sqlite:fixtures/",
-            &format!("url = \"sqlite:{}/", fixtures.display()),
-        );
+        .replace("\"fixtures/", &format!("\"{}/", fixtures.display()))
+        .replace("sqlite:fixtures/", &format!("sqlite:{}/", fixtures.display()));
     let path = dir.join(name);
     std::fs::write(&path, edit(absolute)).unwrap();
     path
@@ -190,4 +192,22 @@ Opmerking = "contactmoment"
 "#,
         path = path.display()
     )
+}
+
+/// Every cell of every sheet of a workbook, as text.
+pub fn workbook_text(bytes: &[u8]) -> String {
+    use calamine::Reader;
+    let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("a readable workbook");
+    let mut out = String::new();
+    for name in workbook.sheet_names() {
+        let range = workbook.worksheet_range(&name).expect("a readable sheet");
+        for row in range.rows() {
+            for cell in row {
+                out.push_str(&cell.to_string());
+                out.push('\t');
+            }
+            out.push('\n');
+        }
+    }
+    out
 }

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
+use zip::{AesMode, CompressionMethod, DateTime, ZipWriter};
 
 use crate::BundleError;
 
@@ -19,8 +19,14 @@ pub struct Entry {
 }
 
 /// Writes the entries to `out` atomically. Refuses to replace an existing
-/// file unless `overwrite` is set.
-pub fn write_zip(out: &Path, entries: &[Entry], overwrite: bool) -> Result<(), BundleError> {
+/// file unless `overwrite` is set. With a passphrase every entry is
+/// encrypted with AES-256 (WinZip AE-2, as 7-Zip and WinZip read it).
+pub fn write_zip(
+    out: &Path,
+    entries: &[Entry],
+    overwrite: bool,
+    passphrase: Option<&str>,
+) -> Result<(), BundleError> {
     if out.exists() && !overwrite {
         return Err(BundleError::Exists(out.to_path_buf()));
     }
@@ -43,8 +49,14 @@ pub fn write_zip(out: &Path, entries: &[Entry], overwrite: bool) -> Result<(), B
         .unix_permissions(0o644);
     let mut zip = ZipWriter::new(temp);
     for entry in entries {
-        zip.start_file(entry.path.as_str(), options)
-            .map_err(|e| BundleError::Zip(e.to_string()))?;
+        let started = match passphrase {
+            Some(p) => zip.start_file(
+                entry.path.as_str(),
+                options.with_aes_encryption(AesMode::Aes256, p),
+            ),
+            None => zip.start_file(entry.path.as_str(), options),
+        };
+        started.map_err(|e| BundleError::Zip(e.to_string()))?;
         zip.write_all(&entry.bytes).map_err(io)?;
     }
     let temp = zip.finish().map_err(|e| BundleError::Zip(e.to_string()))?;

@@ -10,6 +10,8 @@ pub mod archive;
 pub mod data;
 pub mod escape;
 pub mod manifest;
+pub mod report;
+pub mod xlsx;
 
 use std::path::{Path, PathBuf};
 
@@ -56,6 +58,11 @@ pub struct BundleOptions {
     pub overwrite: bool,
     /// The tool version recorded in the manifest.
     pub tool_version: String,
+    /// When the request was received (shown with the answer's due date);
+    /// the creation date when absent.
+    pub received: Option<chrono::NaiveDate>,
+    /// Encrypt every entry with AES-256 under this passphrase.
+    pub passphrase: Option<String>,
 }
 
 /// Writing the bundle failed; nothing was left at the target path.
@@ -103,7 +110,26 @@ pub fn write_access_bundle(
     findings: &Findings,
     options: &BundleOptions,
 ) -> Result<BundleSummary, BundleError> {
-    let mut entries = Vec::new();
+    let report_input = report::ReportInput {
+        register,
+        sources,
+        findings,
+        lang: options.lang,
+        created_at: options.created_at,
+        received: options.received,
+    };
+    let mut entries = vec![
+        Entry {
+            path: "index.html".into(),
+            bytes: report::render_html(&report_input)
+                .map_err(serialise)?
+                .into_bytes(),
+        },
+        Entry {
+            path: "inzage.xlsx".into(),
+            bytes: xlsx::workbook(&report_input).map_err(serialise)?,
+        },
+    ];
     for source in sources {
         let folder = escape::file_name(&source.id);
         for spec in &source.datasets {
@@ -141,7 +167,7 @@ pub fn write_access_bundle(
         bytes: manifest,
     }];
     all.extend(entries);
-    archive::write_zip(out, &all, options.overwrite)?;
+    archive::write_zip(out, &all, options.overwrite, options.passphrase.as_deref())?;
     let review_path = write_review(out, &findings.review)?;
     Ok(BundleSummary {
         path: out.to_path_buf(),

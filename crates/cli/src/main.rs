@@ -102,6 +102,14 @@ pub struct ExportArgs {
     /// SOURCE_DATE_EPOCH is used when set and this is not given.
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
+    /// The date the request was received (YYYY-MM-DD); the report shows it
+    /// with the answer's due date (one month later). Default: today.
+    #[arg(long, value_name = "DATE")]
+    pub received: Option<chrono::NaiveDate>,
+    /// Encrypt the bundle (AES-256 zip entries). The passphrase comes from
+    /// INZAGE_BUNDLE_PASSPHRASE, or is generated and printed once.
+    #[arg(long)]
+    pub encrypt: bool,
 }
 
 fn main() -> ExitCode {

@@ -8,7 +8,9 @@
 
 pub mod config;
 pub mod csv;
+pub mod http;
 pub mod locate;
+pub mod mail;
 pub mod secrets;
 pub mod sql;
 pub mod tabular;
@@ -29,10 +31,14 @@ pub use config::{Config, ConfigError, ConfigProblem, EngineSettings};
 pub enum ConnectorConfig {
     /// Delimited text export.
     Csv(csv::CsvConfig),
+    /// Mail archive: mbox files, Maildir folders, .eml files.
+    Mail(mail::MailConfig),
     /// Spreadsheet export.
     Xlsx(xlsx::XlsxConfig),
     /// SQL database (SQLite or PostgreSQL), read-only.
     Sql(sql::SqlConfig),
+    /// JSON API over HTTP: OData v4 or REST.
+    Http(http::HttpConfig),
 }
 
 impl ConnectorConfig {
@@ -40,8 +46,10 @@ impl ConnectorConfig {
     pub fn id(&self) -> &str {
         match self {
             ConnectorConfig::Csv(c) => &c.id,
+            ConnectorConfig::Mail(c) => &c.id,
             ConnectorConfig::Xlsx(c) => &c.id,
             ConnectorConfig::Sql(c) => &c.id,
+            ConnectorConfig::Http(c) => &c.id,
         }
     }
 
@@ -49,8 +57,10 @@ impl ConnectorConfig {
     pub fn datasets(&self) -> Vec<&DatasetSpec> {
         match self {
             ConnectorConfig::Csv(c) => c.dataset.iter().map(|d| &d.spec).collect(),
+            ConnectorConfig::Mail(c) => c.dataset.iter().map(|d| &d.spec).collect(),
             ConnectorConfig::Xlsx(c) => c.dataset.iter().map(|d| &d.spec).collect(),
             ConnectorConfig::Sql(c) => c.dataset.iter().map(|d| &d.spec).collect(),
+            ConnectorConfig::Http(c) => c.dataset.iter().map(|d| &d.spec).collect(),
         }
     }
 
@@ -58,8 +68,10 @@ impl ConnectorConfig {
     pub fn timeout(&self) -> Option<Duration> {
         let secs = match self {
             ConnectorConfig::Csv(c) => c.timeout_secs,
+            ConnectorConfig::Mail(c) => c.timeout_secs,
             ConnectorConfig::Xlsx(c) => c.timeout_secs,
             ConnectorConfig::Sql(c) => c.timeout_secs,
+            ConnectorConfig::Http(c) => c.timeout_secs,
         };
         secs.map(Duration::from_secs)
     }
@@ -68,8 +80,10 @@ impl ConnectorConfig {
     pub(crate) fn validate(&self) -> Vec<(Vec<String>, String, String)> {
         match self {
             ConnectorConfig::Csv(c) => c.validate(),
+            ConnectorConfig::Mail(c) => c.validate(),
             ConnectorConfig::Xlsx(c) => c.validate(),
             ConnectorConfig::Sql(c) => c.validate(),
+            ConnectorConfig::Http(c) => c.validate(),
         }
     }
 
@@ -77,8 +91,10 @@ impl ConnectorConfig {
     pub(crate) fn with_base_dir(mut self, base: &Path) -> ConnectorConfig {
         match &mut self {
             ConnectorConfig::Csv(c) => c.rebase(base),
+            ConnectorConfig::Mail(c) => c.rebase(base),
             ConnectorConfig::Xlsx(c) => c.rebase(base),
             ConnectorConfig::Sql(c) => c.rebase(base),
+            ConnectorConfig::Http(c) => c.rebase(base),
         }
         self
     }
@@ -91,8 +107,10 @@ impl ConnectorConfig {
     ) -> Result<Arc<dyn Connector>, inzage_core::SourceError> {
         Ok(match self {
             ConnectorConfig::Csv(c) => Arc::new(csv::CsvConnector::new(c.clone())),
+            ConnectorConfig::Mail(c) => Arc::new(mail::MailConnector::new(c.clone())),
             ConnectorConfig::Xlsx(c) => Arc::new(xlsx::XlsxConnector::new(c.clone())),
             ConnectorConfig::Sql(c) => Arc::new(sql::SqlConnector::new(c.clone(), vars)?),
+            ConnectorConfig::Http(c) => Arc::new(http::HttpConnector::new(c.clone(), vars)?),
         })
     }
 }

@@ -277,6 +277,11 @@ pub struct FieldDetails {
     /// source stores as a float is shown exactly as written: `712.50`.
     #[serde(default)]
     pub scale: Option<u32>,
+    /// Which attribute of the person this field holds, for the report's
+    /// merged view of the person (`voornamen`, `achternaam`, `geboortedatum`,
+    /// `email`, `telefoon`, `straat`, `postcode`, `woonplaats`, ...).
+    #[serde(default)]
+    pub person: Option<String>,
 }
 
 impl FieldSpec {

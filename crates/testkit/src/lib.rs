@@ -1,6 +1,8 @@
-//! Test support for inzage: the synthetic fixture estate generator.
+//! Test support for inzage: the synthetic fixture estate generator and the
+//! fixture test servers (OData CRM, WoningNet REST).
 
 pub mod estate;
 pub mod postgres;
+pub mod servers;
 
 pub use estate::{build, generate, load_stories, EstateConfig, EstateSummary, StoriesFile, Story};

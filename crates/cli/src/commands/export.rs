@@ -69,12 +69,19 @@ pub async fn run(config_path: &Path, args: ExportArgs) -> Result<(), Failure> {
             findings.failed_sources().count()
         )));
     }
+    let (passphrase, generated) = match (args.encrypt, std::env::var(PASSPHRASE_VARIABLE)) {
+        (false, _) => (None, false),
+        (true, Ok(p)) if !p.is_empty() => (Some(p), false),
+        (true, _) => (Some(generate_passphrase().map_err(Failure::Other)?), true),
+    };
     let options = BundleOptions {
         kind,
         lang,
         created_at: now,
         overwrite: args.force,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        received: args.received,
+        passphrase: passphrase.clone(),
     };
     let summary = inzage_bundle::write_access_bundle(
         &args.out,
@@ -98,6 +105,11 @@ pub async fn run(config_path: &Path, args: ExportArgs) -> Result<(), Failure> {
         findings.records.len(),
         summary.files.len()
     );
+    if let (true, Some(p)) = (generated, &passphrase) {
+        println!("passphrase (shown once; send it to the tenant by another channel than the bundle): {p}");
+    } else if passphrase.is_some() {
+        println!("encrypted with the passphrase from {PASSPHRASE_VARIABLE}");
+    }
     if let Some(review) = summary.review_path {
         println!(
             "for staff review (not for the tenant): {} ({} items)",
@@ -106,6 +118,31 @@ pub async fn run(config_path: &Path, args: ExportArgs) -> Result<(), Failure> {
         );
     }
     Ok(())
+}
+
+/// Where `--encrypt` reads the passphrase from.
+const PASSPHRASE_VARIABLE: &str = "INZAGE_BUNDLE_PASSPHRASE";
+
+/// A random passphrase from the operating system's generator: six groups of
+/// five characters from an alphabet without look-alikes (about 148 bits).
+fn generate_passphrase() -> anyhow::Result<String> {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut bytes = [0u8; 60];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow!("no random numbers from the operating system: {e}"))?;
+    let chars: Vec<char> = bytes
+        .iter()
+        .filter(|b| (**b as usize) < 248) // 248 = 8 * 31: no modulo bias
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .take(30)
+        .collect();
+    if chars.len() < 30 {
+        return generate_passphrase();
+    }
+    Ok(chars
+        .chunks(5)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-"))
 }
 
 /// The identifier the request names, checked against the register's pattern.

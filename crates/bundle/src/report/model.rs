@@ -1,0 +1,511 @@
+//! What the report shows, computed from the findings and the register; the
+//! template only lays it out.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
+use inzage_core::register::FieldSpec;
+use inzage_core::{DatasetSpec, Lang, Record, Register, Value};
+use inzage_engine::{Findings, IdentityStatus, Learned, SourceStatus};
+use serde::Serialize;
+
+use super::texts::{self, Texts};
+use crate::data::field_names;
+use crate::SourceInfo;
+
+/// EU and EEA countries: no transfer safeguard is needed there.
+const EEA: &[&str] = &[
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
+    "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO",
+];
+
+/// Everything the report needs.
+pub struct ReportInput<'a> {
+    /// The register.
+    pub register: &'a Register,
+    /// The sources with their datasets.
+    pub sources: &'a [SourceInfo],
+    /// What was found.
+    pub findings: &'a Findings,
+    /// Language.
+    pub lang: Lang,
+    /// When the bundle was made.
+    pub created_at: DateTime<Utc>,
+    /// When the request was received (defaults to the creation date).
+    pub received: Option<NaiveDate>,
+}
+
+#[derive(Serialize)]
+pub struct Model<'a> {
+    t: &'static Texts,
+    organisation: Organisation<'a>,
+    request: RequestView,
+    complete: bool,
+    sources: Vec<SourceRow>,
+    categories: Vec<CategoryRow>,
+    person: Vec<AttributeRow>,
+    purposes: Vec<PurposeRow>,
+    systems: Vec<SystemView>,
+    transfers: Vec<RecipientView>,
+    total_records: usize,
+}
+
+#[derive(Serialize)]
+struct Organisation<'a> {
+    name: &'a str,
+    address: Option<&'a str>,
+    privacy_contact: &'a str,
+    privacy_officer: Option<&'a str>,
+    supervisory_authority: &'a str,
+    automated_decision_making: &'a str,
+}
+
+#[derive(Serialize)]
+struct RequestView {
+    identifier_label: String,
+    identifier: String,
+    received: String,
+    made: String,
+    due: String,
+}
+
+#[derive(Serialize)]
+struct SourceRow {
+    label: String,
+    status: &'static str,
+    status_class: &'static str,
+    reason: Option<String>,
+    records: usize,
+}
+
+#[derive(Serialize)]
+struct CategoryRow {
+    label: String,
+    special: bool,
+    records: usize,
+    systems: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct AttributeRow {
+    label: String,
+    values: Vec<AttributeValue>,
+    differs: bool,
+}
+
+#[derive(Serialize)]
+struct AttributeValue {
+    value: String,
+    sources: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct PurposeRow {
+    label: String,
+    legal_basis: &'static str,
+    datasets: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct SystemView {
+    anchor: String,
+    label: String,
+    datasets: Vec<DatasetView>,
+}
+
+#[derive(Serialize)]
+struct DatasetView {
+    anchor: String,
+    label: String,
+    purposes: Vec<String>,
+    categories: Vec<String>,
+    recipients: Vec<RecipientView>,
+    retention: String,
+    origin: String,
+    columns: Vec<String>,
+    rows: Vec<Vec<Cell>>,
+}
+
+#[derive(Serialize, Clone)]
+struct RecipientView {
+    label: String,
+    kind: &'static str,
+    country: String,
+    outside_eu: bool,
+    safeguard: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct Cell {
+    text: String,
+    /// Long text is folded: `summary` shows, `text` opens.
+    summary: Option<String>,
+}
+
+/// Builds the model of the report.
+pub fn build<'a>(input: &ReportInput<'a>) -> Model<'a> {
+    let lang = input.lang;
+    let register = input.register;
+    let org = &register.organisation;
+    let findings = input.findings;
+    let received = input
+        .received
+        .unwrap_or_else(|| input.created_at.date_naive());
+    let due = received
+        .checked_add_months(Months::new(1))
+        .unwrap_or(received);
+    let source_label = |id: &str| {
+        input
+            .sources
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.label.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let t = texts::texts(lang);
+    let sources = findings
+        .sources
+        .iter()
+        .map(|s| {
+            let (status, status_class, reason) = match &s.status {
+                SourceStatus::Ok => (t.status_ok, "ok", None),
+                SourceStatus::Failed { reason } => (t.status_failed, "failed", Some(reason.clone())),
+                SourceStatus::Skipped { reason } => (t.status_skipped, "skipped", Some(reason.clone())),
+            };
+            SourceRow {
+                label: s.label.clone(),
+                status,
+                status_class,
+                reason,
+                records: s.records.values().sum(),
+            }
+        })
+        .collect();
+    Model {
+        t,
+        organisation: Organisation {
+            name: &org.name,
+            address: org.address.as_deref(),
+            privacy_contact: &org.privacy_contact,
+            privacy_officer: org.privacy_officer.as_ref().map(|o| o.get(lang)),
+            supervisory_authority: org.supervisory_authority.get(lang),
+            automated_decision_making: org.automated_decision_making.get(lang),
+        },
+        request: RequestView {
+            identifier_label: texts::attribute(findings.request.kind.as_str(), lang),
+            identifier: findings.request.value.clone(),
+            received: long_date(received, lang),
+            made: long_date(input.created_at.date_naive(), lang),
+            due: long_date(due, lang),
+        },
+        complete: findings.is_complete(),
+        sources,
+        categories: categories(input),
+        person: person(input, &source_label),
+        purposes: purposes(input),
+        systems: systems(input),
+        transfers: transfers(input),
+        total_records: findings.records.len(),
+    }
+}
+
+fn datasets_with_records<'a>(input: &'a ReportInput) -> Vec<(&'a SourceInfo, &'a DatasetSpec, Vec<&'a Record>)> {
+    let mut out = Vec::new();
+    for source in input.sources {
+        for spec in &source.datasets {
+            let records: Vec<&Record> = input
+                .findings
+                .records
+                .iter()
+                .filter(|r| r.source == source.id && r.dataset == spec.name)
+                .collect();
+            if !records.is_empty() {
+                out.push((source, spec, records));
+            }
+        }
+    }
+    out
+}
+
+fn dataset_label(spec: &DatasetSpec, lang: Lang) -> String {
+    spec.label
+        .as_ref()
+        .map(|l| l.get(lang).to_string())
+        .unwrap_or_else(|| spec.name.clone())
+}
+
+/// The label of a field: from the register, else its name.
+pub fn field_label_for(spec: &DatasetSpec, name: &str, lang: Lang) -> String {
+    match spec.fields.get(name) {
+        Some(FieldSpec::Detailed(d)) => d
+            .label
+            .as_ref()
+            .map(|l| l.get(lang).to_string())
+            .unwrap_or_else(|| name.to_string()),
+        _ => name.to_string(),
+    }
+}
+
+fn categories(input: &ReportInput) -> Vec<CategoryRow> {
+    let lang = input.lang;
+    let mut found: BTreeMap<String, (BTreeSet<String>, usize)> = BTreeMap::new();
+    for (source, spec, records) in datasets_with_records(input) {
+        for record in records {
+            let mut seen = BTreeSet::new();
+            for field in record.fields.iter().filter(|f| !f.value.is_empty()) {
+                if let Some(category) = spec.fields.get(&field.name).and_then(|f| f.category()) {
+                    seen.insert(category.to_string());
+                }
+            }
+            for category in seen {
+                let entry = found.entry(category).or_default();
+                entry.0.insert(source.label.clone());
+                entry.1 += 1;
+            }
+        }
+    }
+    input
+        .register
+        .categories
+        .iter()
+        .filter_map(|(id, c)| {
+            found.get(id).map(|(systems, records)| CategoryRow {
+                label: c.label.get(lang).to_string(),
+                special: c.special,
+                records: *records,
+                systems: systems.iter().cloned().collect(),
+            })
+        })
+        .collect()
+}
+
+fn person(input: &ReportInput, source_label: &dyn Fn(&str) -> String) -> Vec<AttributeRow> {
+    let lang = input.lang;
+    // attribute -> normalised value -> (shown value, sources)
+    let mut values: BTreeMap<String, Vec<(String, String, BTreeSet<String>)>> = BTreeMap::new();
+    let mut add = |attribute: &str, value: String, source: String| {
+        let key = value.trim().to_lowercase();
+        if key.is_empty() {
+            return;
+        }
+        let list = values.entry(attribute.to_string()).or_default();
+        match list.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, _, sources)) => {
+                sources.insert(source);
+            }
+            None => list.push((key, value.trim().to_string(), BTreeSet::from([source]))),
+        }
+    };
+    for (source, spec, records) in datasets_with_records(input) {
+        for record in records {
+            for field in &record.fields {
+                let attribute = match spec.fields.get(&field.name) {
+                    Some(FieldSpec::Detailed(d)) => d.person.clone(),
+                    _ => None,
+                };
+                if let Some(attribute) = attribute {
+                    if let Some(text) = display(&field.value, lang) {
+                        add(&attribute, text, source.label.clone());
+                    }
+                }
+            }
+        }
+    }
+    let t = texts::texts(lang);
+    for identity in &input.findings.identities {
+        if matches!(identity.status, IdentityStatus::Withdrawn { .. }) {
+            continue;
+        }
+        let kind = identity.identifier.kind.as_str();
+        if kind == "persoon" {
+            continue;
+        }
+        let from = match &identity.learned {
+            Learned::Request => t.your_request.to_string(),
+            Learned::Record { source, .. } => source_label(source),
+        };
+        add(kind, identity.identifier.value.clone(), from);
+    }
+    texts::ATTRIBUTE_ORDER
+        .iter()
+        .filter_map(|attribute| {
+            let list = values.remove(*attribute)?;
+            let all_sources: BTreeSet<&String> = list.iter().flat_map(|(_, _, s)| s).collect();
+            let differs = list.len() > 1 && list.iter().any(|(_, _, s)| s.len() < all_sources.len());
+            Some(AttributeRow {
+                label: texts::attribute(attribute, lang),
+                values: list
+                    .into_iter()
+                    .map(|(_, value, sources)| AttributeValue {
+                        value,
+                        sources: sources.into_iter().collect(),
+                    })
+                    .collect(),
+                differs,
+            })
+        })
+        .collect()
+}
+
+fn purposes(input: &ReportInput) -> Vec<PurposeRow> {
+    let lang = input.lang;
+    let used = datasets_with_records(input);
+    input
+        .register
+        .purposes
+        .iter()
+        .filter_map(|(id, p)| {
+            let datasets: Vec<String> = used
+                .iter()
+                .filter(|(_, spec, _)| spec.purposes.contains(id))
+                .map(|(source, spec, _)| format!("{}: {}", source.label, dataset_label(spec, lang)))
+                .collect();
+            (!datasets.is_empty()).then(|| PurposeRow {
+                label: p.label.get(lang).to_string(),
+                legal_basis: texts::legal_basis(p.legal_basis, lang),
+                datasets,
+            })
+        })
+        .collect()
+}
+
+fn recipient_views(register: &Register, ids: &[String], lang: Lang) -> Vec<RecipientView> {
+    ids.iter()
+        .filter_map(|id| register.recipients.get(id))
+        .map(|r| RecipientView {
+            label: r.label.get(lang).to_string(),
+            kind: texts::recipient_kind(r.kind, lang),
+            country: r.country.clone(),
+            outside_eu: !EEA.contains(&r.country.as_str()),
+            safeguard: r.safeguard.as_ref().map(|s| s.get(lang).to_string()),
+        })
+        .collect()
+}
+
+fn systems(input: &ReportInput) -> Vec<SystemView> {
+    let lang = input.lang;
+    let register = input.register;
+    let mut systems: Vec<SystemView> = Vec::new();
+    for (source, spec, records) in datasets_with_records(input) {
+        let names = field_names(spec, &records);
+        let mut categories: Vec<String> = Vec::new();
+        for name in &names {
+            let label = spec
+                .fields
+                .get(*name)
+                .and_then(|f| f.category())
+                .and_then(|c| register.categories.get(c))
+                .map(|c| c.label.get(lang).to_string());
+            if let Some(label) = label {
+                if !categories.contains(&label) {
+                    categories.push(label);
+                }
+            }
+        }
+        let dataset = DatasetView {
+            anchor: format!("{}-{}", crate::escape::file_name(&source.id), crate::escape::file_name(&spec.name)),
+            label: dataset_label(spec, lang),
+            purposes: spec
+                .purposes
+                .iter()
+                .filter_map(|id| register.purposes.get(id))
+                .map(|p| format!("{} ({})", p.label.get(lang), texts::legal_basis(p.legal_basis, lang)))
+                .collect(),
+            categories,
+            recipients: recipient_views(register, &spec.recipients, lang),
+            retention: spec
+                .retention
+                .as_ref()
+                .and_then(|id| register.retention.get(id))
+                .map(|r| r.label.get(lang).to_string())
+                .unwrap_or_default(),
+            origin: spec
+                .origin
+                .map(|o| {
+                    let party = spec
+                        .origin_party
+                        .as_ref()
+                        .and_then(|p| register.recipients.get(p))
+                        .map(|r| r.label.get(lang));
+                    texts::origin(o, party, lang)
+                })
+                .unwrap_or_default(),
+            columns: names.iter().map(|n| field_label_for(spec, n, lang)).collect(),
+            rows: records
+                .iter()
+                .map(|r| {
+                    names
+                        .iter()
+                        .map(|n| cell(r.get(n).and_then(|v| display(v, lang)).unwrap_or_default()))
+                        .collect()
+                })
+                .collect(),
+        };
+        match systems.last_mut() {
+            Some(system) if system.label == source.label => system.datasets.push(dataset),
+            _ => systems.push(SystemView {
+                anchor: crate::escape::file_name(&source.id),
+                label: source.label.clone(),
+                datasets: vec![dataset],
+            }),
+        }
+    }
+    systems
+}
+
+fn transfers(input: &ReportInput) -> Vec<RecipientView> {
+    let mut out: Vec<RecipientView> = Vec::new();
+    for (_, spec, _) in datasets_with_records(input) {
+        for r in recipient_views(input.register, &spec.recipients, input.lang) {
+            if r.outside_eu && !out.iter().any(|o| o.label == r.label) {
+                out.push(r);
+            }
+        }
+    }
+    out
+}
+
+/// A value as a person reads it, in the report's language.
+pub fn display(value: &Value, lang: Lang) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::Date(d) => Some(short_date(*d, lang)),
+        Value::DateTime(t) => Some(format!("{} {}", short_date(t.date(), lang), t.format("%H:%M"))),
+        Value::Decimal(d) if lang == Lang::Nl => Some(d.replace('.', ",")),
+        other => other.as_text(),
+    }
+}
+
+fn cell(text: String) -> Cell {
+    let long = text.chars().count() > 160 || text.contains('\n');
+    let summary = long.then(|| {
+        let first: String = text.lines().next().unwrap_or("").chars().take(80).collect();
+        format!("{first}…")
+    });
+    Cell { text, summary }
+}
+
+fn short_date(d: NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::Nl => d.format("%d-%m-%Y").to_string(),
+        Lang::En => d.format("%Y-%m-%d").to_string(),
+    }
+}
+
+/// `25 november 2026` / `25 November 2026`.
+pub fn long_date(d: NaiveDate, lang: Lang) -> String {
+    const NL: [&str; 12] = [
+        "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+        "oktober", "november", "december",
+    ];
+    const EN: [&str; 12] = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December",
+    ];
+    let month = d.month0() as usize;
+    let name = match lang {
+        Lang::Nl => NL[month],
+        Lang::En => EN[month],
+    };
+    format!("{} {name} {}", d.day(), d.year())
+}

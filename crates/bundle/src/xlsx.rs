@@ -1,0 +1,294 @@
+//! `inzage.xlsx`: an overview sheet and one sheet per dataset, header row
+//! frozen, auto-filter, sensible column widths, dates as real dates. Text
+//! that a spreadsheet could read as a formula is stored as quoted text.
+
+use std::collections::HashSet;
+
+use inzage_core::{Lang, Record, Value};
+use rust_xlsxwriter::{DocProperties, Format, Workbook, Worksheet, XlsxError};
+
+use crate::data::field_names;
+use crate::report::model::{display, long_date, ReportInput};
+use crate::report::texts;
+
+struct Formats {
+    header: Format,
+    date: Format,
+    datetime: Format,
+    text: Format,
+    quoted: Format,
+    wrap: Format,
+}
+
+impl Formats {
+    fn new(lang: Lang) -> Formats {
+        let (date, datetime) = match lang {
+            Lang::Nl => ("dd-mm-yyyy", "dd-mm-yyyy hh:mm"),
+            Lang::En => ("yyyy-mm-dd", "yyyy-mm-dd hh:mm"),
+        };
+        Formats {
+            header: Format::new().set_bold().set_background_color("#E8EDF3"),
+            date: Format::new().set_num_format(date),
+            datetime: Format::new().set_num_format(datetime),
+            text: Format::new().set_num_format("@"),
+            quoted: Format::new().set_quote_prefix(),
+            wrap: Format::new().set_text_wrap(),
+        }
+    }
+}
+
+/// Builds the workbook.
+pub fn workbook(input: &ReportInput) -> Result<Vec<u8>, XlsxError> {
+    let lang = input.lang;
+    let t = texts::texts(lang);
+    let formats = Formats::new(lang);
+    let mut workbook = Workbook::new();
+    // Fixed creation time: the same request on the same data gives the same bytes.
+    workbook.set_properties(
+        &DocProperties::new()
+            .set_creation_datetime(&input.created_at)
+            .set_title(t.title)
+            .set_company(&input.register.organisation.name),
+    );
+    overview(&mut workbook, input, &formats)?;
+    let mut used_names: HashSet<String> = HashSet::from([sheet_name(t.summary, &HashSet::new())]);
+    for source in input.sources {
+        for spec in &source.datasets {
+            let records: Vec<&Record> = input
+                .findings
+                .records
+                .iter()
+                .filter(|r| r.source == source.id && r.dataset == spec.name)
+                .collect();
+            if records.is_empty() {
+                continue;
+            }
+            let name = sheet_name(&format!("{} {}", source.id, spec.name), &used_names);
+            used_names.insert(name.clone());
+            let sheet = workbook.add_worksheet();
+            sheet.set_name(&name)?;
+            let columns = field_names(spec, &records);
+            let mut widths: Vec<usize> = Vec::new();
+            for (c, column) in columns.iter().enumerate() {
+                let label = crate::report::model::field_label_for(spec, column, lang);
+                sheet.write_string_with_format(0, c as u16, &label, &formats.header)?;
+                widths.push(label.chars().count());
+            }
+            for (r, record) in records.iter().enumerate() {
+                let row = r as u32 + 1;
+                for (c, column) in columns.iter().enumerate() {
+                    let value = record.get(column).unwrap_or(&Value::Null);
+                    let shown = write_value(sheet, row, c as u16, value, lang, &formats)?;
+                    widths[c] = widths[c].max(shown);
+                }
+            }
+            finish_table(sheet, records.len() as u32, columns.len() as u16, &widths)?;
+        }
+    }
+    workbook.save_to_buffer()
+}
+
+fn overview(workbook: &mut Workbook, input: &ReportInput, formats: &Formats) -> Result<(), XlsxError> {
+    let lang = input.lang;
+    let t = texts::texts(lang);
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(sheet_name(t.summary, &HashSet::new()))?;
+    let org = &input.register.organisation;
+    let facts = [
+        (t.title, org.name.clone()),
+        (
+            t.request_for,
+            format!(
+                "{} {}",
+                texts::attribute(input.findings.request.kind.as_str(), lang),
+                input.findings.request.value
+            ),
+        ),
+        (t.made, long_date(input.created_at.date_naive(), lang)),
+    ];
+    for (i, (k, v)) in facts.iter().enumerate() {
+        sheet.write_string_with_format(i as u32, 0, *k, &formats.header)?;
+        write_text(sheet, i as u32, 1, v, formats)?;
+    }
+    let top = facts.len() as u32 + 1;
+    let headers = [
+        t.system,
+        t.data_in,
+        t.records,
+        t.dataset_purposes,
+        t.legal_basis,
+        t.dataset_recipients,
+        t.dataset_retention,
+        t.dataset_origin,
+        t.status,
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string_with_format(top, c as u16, *h, &formats.header)?;
+    }
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    let register = input.register;
+    let mut row = top;
+    for report in &input.findings.sources {
+        let Some(source) = input.sources.iter().find(|s| s.id == report.id) else {
+            continue;
+        };
+        let status = match &report.status {
+            inzage_engine::SourceStatus::Ok => t.status_ok.to_string(),
+            inzage_engine::SourceStatus::Failed { reason } => format!("{}: {reason}", t.status_failed),
+            inzage_engine::SourceStatus::Skipped { reason } => format!("{}: {reason}", t.status_skipped),
+        };
+        for spec in &source.datasets {
+            row += 1;
+            let count = report.records.get(&spec.name).copied().unwrap_or(0);
+            let purposes: Vec<&str> = spec
+                .purposes
+                .iter()
+                .filter_map(|p| register.purposes.get(p))
+                .map(|p| p.label.get(lang))
+                .collect();
+            let bases: Vec<&str> = spec
+                .purposes
+                .iter()
+                .filter_map(|p| register.purposes.get(p))
+                .map(|p| texts::legal_basis(p.legal_basis, lang))
+                .collect();
+            let recipients: Vec<&str> = spec
+                .recipients
+                .iter()
+                .filter_map(|r| register.recipients.get(r))
+                .map(|r| r.label.get(lang))
+                .collect();
+            let cells = [
+                source.label.clone(),
+                spec.label.as_ref().map(|l| l.get(lang).to_string()).unwrap_or_else(|| spec.name.clone()),
+                count.to_string(),
+                purposes.join("; "),
+                bases.join("; "),
+                recipients.join("; "),
+                spec.retention
+                    .as_ref()
+                    .and_then(|r| register.retention.get(r))
+                    .map(|r| r.label.get(lang).to_string())
+                    .unwrap_or_default(),
+                spec.origin
+                    .map(|o| {
+                        let party = spec
+                            .origin_party
+                            .as_ref()
+                            .and_then(|p| register.recipients.get(p))
+                            .map(|r| r.label.get(lang));
+                        texts::origin(o, party, lang)
+                    })
+                    .unwrap_or_default(),
+                status.clone(),
+            ];
+            for (c, cell) in cells.iter().enumerate() {
+                if c == 2 {
+                    sheet.write_number(row, c as u16, count as f64)?;
+                } else {
+                    write_text(sheet, row, c as u16, cell, formats)?;
+                }
+                widths[c] = widths[c].max(cell.chars().count());
+            }
+        }
+    }
+    sheet.set_freeze_panes(top + 1, 0)?;
+    sheet.autofilter(top, 0, row.max(top + 1), headers.len() as u16 - 1)?;
+    for (c, w) in widths.iter().enumerate() {
+        sheet.set_column_width(c as u16, column_width(*w))?;
+    }
+    Ok(())
+}
+
+fn finish_table(sheet: &mut Worksheet, rows: u32, columns: u16, widths: &[usize]) -> Result<(), XlsxError> {
+    sheet.set_freeze_panes(1, 0)?;
+    if columns > 0 {
+        sheet.autofilter(0, 0, rows.max(1), columns - 1)?;
+    }
+    for (c, w) in widths.iter().enumerate() {
+        sheet.set_column_width(c as u16, column_width(*w))?;
+    }
+    Ok(())
+}
+
+/// Width in characters: at least 8, at most 60 (long text wraps).
+fn column_width(chars: usize) -> f64 {
+    (chars.clamp(8, 60) + 2) as f64
+}
+
+/// Writes a cell; returns the width of what it shows.
+fn write_value(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    value: &Value,
+    lang: Lang,
+    formats: &Formats,
+) -> Result<usize, XlsxError> {
+    match value {
+        Value::Null => Ok(0),
+        Value::Date(d) => {
+            sheet.write_datetime_with_format(row, col, d, &formats.date)?;
+            Ok(10)
+        }
+        Value::DateTime(t) => {
+            sheet.write_datetime_with_format(row, col, t, &formats.datetime)?;
+            Ok(16)
+        }
+        Value::Integer(i) => {
+            sheet.write_number(row, col, *i as f64)?;
+            Ok(i.to_string().len())
+        }
+        Value::Float(f) => {
+            sheet.write_number(row, col, *f)?;
+            Ok(format!("{f}").len())
+        }
+        Value::Bool(b) => {
+            sheet.write_boolean(row, col, *b)?;
+            Ok(5)
+        }
+        // Exact decimals stay exact: as text, never through a float.
+        Value::Decimal(d) => {
+            sheet.write_string_with_format(row, col, d, &formats.text)?;
+            Ok(d.len())
+        }
+        other => {
+            let text = display(other, lang).unwrap_or_default();
+            write_text(sheet, row, col, &text, formats)?;
+            Ok(text.lines().map(|l| l.chars().count()).max().unwrap_or(0))
+        }
+    }
+}
+
+/// Text, with anything that looks like a formula stored as quoted text.
+fn write_text(sheet: &mut Worksheet, row: u32, col: u16, text: &str, formats: &Formats) -> Result<(), XlsxError> {
+    if crate::escape::spreadsheet_cell(text) != text {
+        sheet.write_string_with_format(row, col, text, &formats.quoted)?;
+    } else if text.contains('\n') || text.chars().count() > 60 {
+        sheet.write_string_with_format(row, col, text, &formats.wrap)?;
+    } else {
+        sheet.write_string(row, col, text)?;
+    }
+    Ok(())
+}
+
+/// A valid, unique sheet name: at most 31 characters, none of `[]:*?/\`.
+fn sheet_name(raw: &str, used: &HashSet<String>) -> String {
+    let cleaned: String = raw
+        .chars()
+        .map(|c| if "[]:*?/\\'".contains(c) { '_' } else { c })
+        .take(31)
+        .collect();
+    let base = if cleaned.trim().is_empty() { "Sheet".to_string() } else { cleaned };
+    if !used.contains(&base) {
+        return base;
+    }
+    (2..)
+        .map(|n| {
+            let suffix = format!(" {n}");
+            let keep: String = base.chars().take(31 - suffix.len()).collect();
+            format!("{keep}{suffix}")
+        })
+        .find(|candidate| !used.contains(candidate))
+        .expect("a free sheet name")
+}

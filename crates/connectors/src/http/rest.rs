@@ -1,0 +1,224 @@
+//! The `rest` dialect: templated paths, page/limit, cursor or Link paging,
+//! records at `data_path`; `check` GETs `check_path`.
+
+use std::collections::HashSet;
+
+use inzage_core::{CheckReport, FetchRequest, IdentifierKind, SourceError};
+use reqwest::header::LINK;
+use reqwest::StatusCode;
+use serde_json::{Map, Value as Json};
+use url::Url;
+
+use super::client::{encode, expect_json, Answer, Client};
+use super::{json, HttpConfig, HttpDataset, Paging, MAX_PAGES};
+
+/// The template with the value percent-encoded into its placeholder.
+pub fn render(template: &str, kind: IdentifierKind, value: &str) -> String {
+    template.replace(&format!("{{{kind}}}"), &encode(value))
+}
+
+/// `url` with `name=value` added to its query.
+fn with_param(url: &Url, name: &str, value: &str) -> Url {
+    let mut next = url.clone();
+    let query = match url.query() {
+        Some(q) if !q.is_empty() => format!("{q}&{}={}", encode(name), encode(value)),
+        _ => format!("{}={}", encode(name), encode(value)),
+    };
+    next.set_query(Some(&query));
+    next
+}
+
+/// The `rel="next"` target of a `Link` header.
+pub fn next_link(header: &str) -> Option<String> {
+    header.split(',').find_map(|part| {
+        let (target, params) = part.split_once(';')?;
+        let target = target.trim().strip_prefix('<')?.strip_suffix('>')?;
+        let is_next = params.split(';').any(|p| {
+            let p = p.trim();
+            p.strip_prefix("rel=").is_some_and(|rel| {
+                rel.trim_matches('"')
+                    .split_whitespace()
+                    .any(|r| r.eq_ignore_ascii_case("next"))
+            })
+        });
+        is_next.then(|| target.to_string())
+    })
+}
+
+fn body(answer: &Answer, shown: &str) -> Result<Json, SourceError> {
+    expect_json(answer, shown)?;
+    json::parse(&answer.body, shown)
+}
+
+/// The value at a dotted path (`meta.next_cursor`) as text; `None` when it
+/// is absent, null or empty.
+fn text_at(body: &Json, path: &str) -> Option<String> {
+    let mut here = body;
+    for segment in path.split('.').filter(|s| !s.is_empty()) {
+        here = here.get(segment)?;
+    }
+    match here {
+        Json::String(s) if !s.is_empty() => Some(s.clone()),
+        Json::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Every record the endpoint returns for the identifiers of `kind`.
+pub async fn fetch(
+    client: &Client,
+    dataset: &HttpDataset,
+    kind: IdentifierKind,
+    template: &str,
+    request: &FetchRequest,
+) -> Result<Vec<Map<String, Json>>, SourceError> {
+    let placeholder = format!("{{{kind}}}");
+    let in_path = template
+        .split('?')
+        .next()
+        .is_some_and(|p| p.contains(&placeholder));
+    let mut records = Vec::new();
+    for id in request.identifiers.iter().filter(|i| i.kind == kind) {
+        let hide = [id.value.as_str()];
+        let base = client.url(&render(template, kind, &id.value))?;
+        let mut url = match dataset.paging {
+            Paging::Page => with_param(
+                &with_param(&base, &dataset.page_param, &dataset.first_page.to_string()),
+                &dataset.limit_param,
+                &dataset.page_size.to_string(),
+            ),
+            _ => base.clone(),
+        };
+        let mut page = dataset.first_page;
+        let mut pages = 0usize;
+        let mut seen = HashSet::new();
+        let mut previous: Option<String> = None;
+        loop {
+            let shown = client.shown(&url, &hide);
+            let answer = client.get(&url, "application/json", &[], &hide).await?;
+            if answer.status == StatusCode::NOT_FOUND {
+                if in_path {
+                    break; // `/inschrijvingen/{woningnet}`: there is none.
+                }
+                return Err(SourceError::Missing {
+                    location: shown,
+                    what: format!("endpoint of dataset `{}` (HTTP 404)", dataset.spec.name),
+                    present: "nothing; check `path` in connectors.toml".into(),
+                });
+            }
+            let body = body(&answer, &shown)?;
+            let cursor = match dataset.paging {
+                Paging::Cursor => text_at(&body, &dataset.cursor_path),
+                _ => None,
+            };
+            let found = json::records_at(body, &dataset.data_path, &shown)?;
+            let count = found.len();
+            let fingerprint = Json::Array(found.iter().cloned().map(Json::Object).collect()).to_string();
+            if count > 0 && previous.as_deref() == Some(fingerprint.as_str()) {
+                return Err(SourceError::Other(format!(
+                    "{shown}: the server returned the same page twice; check the paging settings in connectors.toml"
+                )));
+            }
+            previous = Some(fingerprint);
+            records.extend(found);
+            pages += 1;
+            if pages >= MAX_PAGES {
+                return Err(SourceError::Other(format!(
+                    "{shown}: more than {MAX_PAGES} pages; check the paging settings in connectors.toml"
+                )));
+            }
+            let next = match dataset.paging {
+                Paging::None => None,
+                Paging::Page => {
+                    if count == 0 || count < dataset.page_size as usize {
+                        None
+                    } else {
+                        page += 1;
+                        Some(with_param(
+                            &with_param(&base, &dataset.page_param, &page.to_string()),
+                            &dataset.limit_param,
+                            &dataset.page_size.to_string(),
+                        ))
+                    }
+                }
+                Paging::Cursor => match cursor {
+                    Some(c) if seen.insert(c.clone()) => {
+                        Some(with_param(&base, &dataset.cursor_param, &c))
+                    }
+                    Some(_) => {
+                        return Err(SourceError::Other(format!(
+                            "{shown}: the server returned the same cursor twice"
+                        )))
+                    }
+                    None => None,
+                },
+                Paging::Link => match answer
+                    .headers
+                    .get_all(LINK)
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .find_map(next_link)
+                {
+                    Some(link) => {
+                        let next = client.follow(&url, &link, &hide)?;
+                        if !seen.insert(next.to_string()) {
+                            return Err(SourceError::Other(format!(
+                                "{shown}: the Link header goes round in circles"
+                            )));
+                        }
+                        Some(next)
+                    }
+                    None => None,
+                },
+            };
+            match next {
+                Some(n) => url = n,
+                None => break,
+            }
+        }
+    }
+    Ok(records)
+}
+
+/// A cheap GET of `check_path`, which must not return personal data.
+pub async fn check(client: &Client, config: &HttpConfig) -> Result<CheckReport, SourceError> {
+    let path = config.check_path.as_deref().unwrap_or("");
+    let url = client.url(path)?;
+    let shown = client.shown(&url, &[]);
+    let answer = client.get(&url, "application/json", &[], &[]).await?;
+    if answer.status == StatusCode::NOT_FOUND {
+        return Err(SourceError::Missing {
+            location: shown,
+            what: "check_path (HTTP 404)".into(),
+            present: "nothing; check url and check_path in connectors.toml".into(),
+        });
+    }
+    Ok(CheckReport {
+        summary: format!(
+            "GET {shown}: HTTP {}; {} datasets configured",
+            answer.status.as_u16(),
+            config.dataset.len()
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_headers_and_templates() {
+        assert_eq!(
+            next_link(r#"<https://h/x?page=2>; rel="next", <https://h/x?page=9>; rel="last""#)
+                .as_deref(),
+            Some("https://h/x?page=2")
+        );
+        assert_eq!(next_link(r#"<https://h/x?page=1>; rel="prev""#), None);
+        assert_eq!(
+            render("/x/{email}?a={email}", IdentifierKind::Email, "a b/c@d.nl"),
+            "/x/a%20b%2Fc%40d.nl?a=a%20b%2Fc%40d.nl"
+        );
+        let u = Url::parse("http://h/x?a=1").unwrap();
+        assert_eq!(with_param(&u, "page", "2").as_str(), "http://h/x?a=1&page=2");
+    }
+}

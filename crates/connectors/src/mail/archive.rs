@@ -1,0 +1,533 @@
+//! Finding the messages of an archive: mbox files (split at `From ` lines,
+//! in chunks so that both cores work), Maildir folders and folders of
+//! `.eml` files; and the parallel search over them.
+//!
+//! Memory stays bounded whatever the archive size: mbox files are mapped,
+//! not read (mapped file pages are page cache, not the process's own
+//! memory), each worker looks at one message at a time, and only the
+//! messages that match are parsed fully and kept (as text).
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use memchr::memmem;
+use memmap2::Mmap;
+
+use super::message::{analyse, Analysis};
+use super::scan::{contains_email, contains_token, prefilter, Needles, Verdict};
+
+/// How `>From ` lines of an mbox are unescaped.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MboxFormat {
+    /// mboxrd: one `>` is removed from every line matching `^>+From `.
+    #[default]
+    Mboxrd,
+    /// mboxo: one `>` is removed from lines starting `>From ` only.
+    Mboxo,
+}
+
+/// One place that holds messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// An mbox file.
+    Mbox(PathBuf),
+    /// A Maildir folder (has `cur` and/or `new`); `tmp` is not read.
+    Maildir(PathBuf),
+    /// A folder of `.eml` files, or one `.eml` file.
+    Eml(PathBuf),
+}
+
+impl Source {
+    /// The path.
+    pub fn path(&self) -> &Path {
+        match self {
+            Source::Mbox(p) | Source::Maildir(p) | Source::Eml(p) => p,
+        }
+    }
+
+    /// Detects what a path is: a folder with `cur` or `new` is a Maildir,
+    /// another folder holds `.eml` files, a file named `*.eml` is one
+    /// message, any other file is an mbox.
+    pub fn detect(path: &Path) -> Source {
+        if path.is_dir() {
+            if path.join("cur").is_dir() || path.join("new").is_dir() {
+                Source::Maildir(path.to_path_buf())
+            } else {
+                Source::Eml(path.to_path_buf())
+            }
+        } else if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("eml"))
+        {
+            Source::Eml(path.to_path_buf())
+        } else {
+            Source::Mbox(path.to_path_buf())
+        }
+    }
+}
+
+/// A message that matched, with where it is.
+#[derive(Clone, Debug)]
+pub struct Hit {
+    /// `file:byte offset` for mbox, the file for Maildir and EML.
+    pub location: String,
+    /// What the exact matcher found.
+    pub analysis: Analysis,
+}
+
+/// A message that could not be read and that may concern the subject.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// `file:byte offset`, or the file.
+    pub location: String,
+    /// What is wrong.
+    pub reason: String,
+}
+
+/// The result of a search.
+#[derive(Clone, Debug, Default)]
+pub struct Found {
+    /// Matching messages, ordered by location.
+    pub hits: Vec<Hit>,
+    /// Unreadable messages that mention a requested identifier.
+    pub problems: Vec<Problem>,
+    /// Messages looked at.
+    pub messages: u64,
+    /// Messages parsed fully (prefilter candidates).
+    pub parsed: u64,
+    /// Bytes of archive looked at.
+    pub bytes: u64,
+}
+
+/// What to search for and how.
+pub struct Search<'a> {
+    /// Normalised (lowercase) e-mail addresses.
+    pub emails: &'a [String],
+    /// Klantnummers and contract numbers (uppercase).
+    pub tokens: &'a [String],
+    /// mbox escaping.
+    pub format: MboxFormat,
+    /// Worker threads (at least 1).
+    pub threads: usize,
+    /// Set to stop early (the fetch was cancelled).
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+/// An error reading a source (not a message): the file is missing or
+/// unreadable.
+#[derive(Debug)]
+pub struct SourceIo {
+    /// The file or folder.
+    pub path: PathBuf,
+    /// The cause.
+    pub cause: std::io::Error,
+}
+
+/// A piece of work for one worker.
+enum Unit {
+    /// Messages of mbox `file` whose `From ` line starts in `[start, end)`.
+    Chunk {
+        file: usize,
+        start: usize,
+        end: usize,
+    },
+    /// One message file (Maildir or EML).
+    File(PathBuf),
+}
+
+/// Mbox files smaller than this are not split.
+const CHUNK: usize = 32 << 20;
+
+/// Message files up to this size are read, larger ones mapped.
+const READ_LIMIT: u64 = 1 << 20;
+
+/// Lists the message files of a Maildir or EML folder, sorted.
+pub fn message_files(source: &Source) -> Result<Vec<PathBuf>, SourceIo> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |cause| SourceIo { path, cause }
+    };
+    let mut files = Vec::new();
+    match source {
+        Source::Mbox(_) => {}
+        Source::Maildir(dir) => {
+            for sub in ["cur", "new"] {
+                let d = dir.join(sub);
+                if !d.is_dir() {
+                    continue;
+                }
+                for entry in std::fs::read_dir(&d).map_err(io(&d))? {
+                    let entry = entry.map_err(io(&d))?;
+                    let name = entry.file_name();
+                    if name.to_string_lossy().starts_with('.') {
+                        continue;
+                    }
+                    if entry.file_type().map_err(io(&d))?.is_file() {
+                        files.push(entry.path());
+                    }
+                }
+            }
+        }
+        Source::Eml(p) if p.is_file() => files.push(p.clone()),
+        Source::Eml(dir) => {
+            for entry in std::fs::read_dir(dir).map_err(io(dir))? {
+                let entry = entry.map_err(io(dir))?;
+                let path = entry.path();
+                if path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("eml"))
+                    && entry.file_type().map_err(io(dir))?.is_file()
+                {
+                    files.push(path);
+                }
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Maps an mbox file. An empty file maps to nothing.
+fn map(path: &Path) -> Result<Option<Mmap>, SourceIo> {
+    let file = File::open(path).map_err(|cause| SourceIo {
+        path: path.to_path_buf(),
+        cause,
+    })?;
+    let len = file
+        .metadata()
+        .map_err(|cause| SourceIo {
+            path: path.to_path_buf(),
+            cause,
+        })?
+        .len();
+    if len == 0 {
+        return Ok(None);
+    }
+    // SAFETY: the archive is opened read-only and read as bytes; inzage
+    // assumes, as every mail tool does, that an archive is not truncated
+    // while it is being read (that would end the process with SIGBUS).
+    let mmap = unsafe { Mmap::map(&file) }.map_err(|cause| SourceIo {
+        path: path.to_path_buf(),
+        cause,
+    })?;
+    #[cfg(unix)]
+    {
+        let _ = mmap.advise(memmap2::Advice::Sequential);
+        let _ = mmap.advise(memmap2::Advice::WillNeed);
+    }
+    Ok(Some(mmap))
+}
+
+/// Searches every source for messages that match.
+pub fn search(sources: &[Source], s: &Search<'_>) -> Result<Found, SourceIo> {
+    let needles = Needles::new(
+        s.emails.iter().map(String::as_str),
+        s.tokens.iter().map(String::as_str),
+    );
+    let mut maps: Vec<(PathBuf, Option<Mmap>)> = Vec::new();
+    let mut units = Vec::new();
+    for source in sources {
+        match source {
+            Source::Mbox(path) => {
+                let m = map(path)?;
+                let len = m.as_ref().map_or(0, |m| m.len());
+                let file = maps.len();
+                maps.push((path.clone(), m));
+                let mut start = 0;
+                while start < len {
+                    let end = (start + CHUNK).min(len);
+                    units.push(Unit::Chunk { file, start, end });
+                    start = end;
+                }
+            }
+            other => {
+                for f in message_files(other)? {
+                    units.push(Unit::File(f));
+                }
+            }
+        }
+    }
+    let next = AtomicUsize::new(0);
+    let threads = s.threads.max(1).min(units.len().max(1));
+    let results: Vec<Result<Found, SourceIo>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut found = Found::default();
+                    loop {
+                        if s.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+                            break;
+                        }
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(unit) = units.get(i) else { break };
+                        match unit {
+                            Unit::Chunk { file, start, end } => {
+                                let (path, m) = &maps[*file];
+                                if let Some(m) = m {
+                                    scan_chunk(path, m, *start, *end, &needles, s, &mut found);
+                                }
+                            }
+                            Unit::File(path) => scan_file(path, &needles, s, &mut found)?,
+                        }
+                    }
+                    Ok(found)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a mail worker panicked"))
+            .collect()
+    });
+    let mut all = Found::default();
+    for r in results {
+        let f = r?;
+        all.hits.extend(f.hits);
+        all.problems.extend(f.problems);
+        all.messages += f.messages;
+        all.parsed += f.parsed;
+        all.bytes += f.bytes;
+    }
+    all.hits.sort_by(|a, b| order(&a.location).cmp(&order(&b.location)));
+    all.problems
+        .sort_by(|a, b| order(&a.location).cmp(&order(&b.location)));
+    Ok(all)
+}
+
+/// Sort key: file, then numeric offset.
+fn order(location: &str) -> (&str, u64) {
+    match location.rsplit_once(':') {
+        Some((f, o)) if o.bytes().all(|b| b.is_ascii_digit()) && !o.is_empty() => {
+            (f, o.parse().unwrap_or(0))
+        }
+        _ => (location, 0),
+    }
+}
+
+/// The first `From ` line starting at or after `from`.
+fn next_separator(data: &[u8], from: usize) -> Option<usize> {
+    if from == 0 && data.starts_with(b"From ") {
+        return Some(0);
+    }
+    let search_from = from.saturating_sub(1);
+    memmem::find(&data[search_from..], b"\nFrom ").map(|i| search_from + i + 1)
+}
+
+/// Scans the messages whose `From ` line starts in `[start, end)`.
+fn scan_chunk(
+    path: &Path,
+    data: &[u8],
+    start: usize,
+    end: usize,
+    needles: &Needles,
+    s: &Search<'_>,
+    found: &mut Found,
+) {
+    let name = path.display();
+    if start == 0 && !data.starts_with(b"From ") {
+        // bytes before the first From line: read them as a message
+        let first = next_separator(data, 1).unwrap_or(data.len());
+        let location = format!("{name}:0");
+        found.bytes += first as u64;
+        look_at(
+            &data[..first],
+            location,
+            Some("the mbox does not start with a `From ` line".into()),
+            needles,
+            s.format,
+            true,
+            found,
+        );
+    }
+    let mut at = next_separator(data, start);
+    while let Some(sep) = at {
+        if sep >= end {
+            break;
+        }
+        let body_start = memchr::memchr(b'\n', &data[sep..]).map_or(data.len(), |i| sep + i + 1);
+        let next = if body_start >= data.len() {
+            None
+        } else {
+            next_separator(data, body_start)
+        };
+        let stop = next.unwrap_or(data.len());
+        let mut message = &data[body_start..stop];
+        // the blank line that ends every mbox entry is not part of it
+        if next.is_some() {
+            message = message.strip_suffix(b"\n").unwrap_or(message);
+            message = message.strip_suffix(b"\r").unwrap_or(message);
+        }
+        found.bytes += (stop - sep) as u64;
+        look_at(
+            message,
+            format!("{name}:{sep}"),
+            None,
+            needles,
+            s.format,
+            true,
+            found,
+        );
+        at = next;
+        if found.messages % 4096 == 0
+            && s.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed))
+        {
+            break;
+        }
+    }
+}
+
+fn scan_file(path: &Path, needles: &Needles, s: &Search<'_>, found: &mut Found) -> Result<(), SourceIo> {
+    let io = |cause| SourceIo {
+        path: path.to_path_buf(),
+        cause,
+    };
+    let len = std::fs::metadata(path).map_err(io)?.len();
+    let location = path.display().to_string();
+    found.bytes += len;
+    if len <= READ_LIMIT {
+        let bytes = std::fs::read(path).map_err(io)?;
+        look_at(&bytes, location, None, needles, s.format, false, found);
+    } else if let Some(m) = map(path)? {
+        look_at(&m, location, None, needles, s.format, false, found);
+    }
+    Ok(())
+}
+
+/// Removes one `>` from escaped `From ` lines.
+pub fn unescape(message: &[u8], format: MboxFormat) -> Cow<'_, [u8]> {
+    let escaped = |line: &[u8]| -> bool {
+        let rest = match format {
+            MboxFormat::Mboxrd => {
+                let n = line.iter().take_while(|b| **b == b'>').count();
+                if n == 0 {
+                    return false;
+                }
+                &line[n..]
+            }
+            MboxFormat::Mboxo => match line.strip_prefix(b">") {
+                Some(r) => r,
+                None => return false,
+            },
+        };
+        rest.starts_with(b"From ")
+    };
+    let any = message.starts_with(b">") && escaped(message)
+        || memmem::find_iter(message, b"\n>").any(|i| escaped(&message[i + 1..]));
+    if !any {
+        return Cow::Borrowed(message);
+    }
+    let mut out = Vec::with_capacity(message.len());
+    for line in message.split_inclusive(|b| *b == b'\n') {
+        if escaped(line) {
+            out.extend_from_slice(&line[1..]);
+        } else {
+            out.extend_from_slice(line);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Prefilters one message and, when it may match, parses it fully.
+fn look_at(
+    raw: &[u8],
+    location: String,
+    problem: Option<String>,
+    needles: &Needles,
+    format: MboxFormat,
+    mbox: bool,
+    found: &mut Found,
+) {
+    found.messages += 1;
+    let mut problems: Vec<String> = problem.into_iter().collect();
+    match prefilter(raw, needles) {
+        Verdict::Reject if problems.is_empty() => return,
+        Verdict::Reject | Verdict::Candidate => {}
+        Verdict::Unsure(why) => problems.push(why),
+    }
+    found.parsed += 1;
+    let text = if mbox {
+        unescape(raw, format)
+    } else {
+        Cow::Borrowed(raw)
+    };
+    let mentions = || {
+        contains_email(raw, &needles.emails) || contains_token(raw, &needles.tokens)
+    };
+    if raw.iter().all(u8::is_ascii_whitespace) {
+        if mbox {
+            found.problems.push(Problem {
+                location,
+                reason: "empty message".into(),
+            });
+        }
+        return;
+    }
+    match analyse(&text, &email_list(needles), &token_list(needles)) {
+        Some(mut analysis) => {
+            if analysis.matched() {
+                problems.append(&mut analysis.problems);
+                analysis.problems = problems;
+                found.hits.push(Hit { location, analysis });
+            } else if !problems.is_empty() && mentions() {
+                found.problems.push(Problem {
+                    location,
+                    reason: problems.join("; "),
+                });
+            }
+        }
+        None => {
+            if mentions() {
+                found.problems.push(Problem {
+                    location,
+                    reason: "no message headers found; the text mentions an identifier of this request".into(),
+                });
+            }
+        }
+    }
+}
+
+fn email_list(n: &Needles) -> Vec<String> {
+    n.emails
+        .iter()
+        .map(|(l, d)| format!("{}@{}", String::from_utf8_lossy(l), String::from_utf8_lossy(d)))
+        .collect()
+}
+
+fn token_list(n: &Needles) -> Vec<String> {
+    n.tokens
+        .iter()
+        .map(|t| String::from_utf8_lossy(t).into_owned())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mboxrd_and_mboxo_unescape() {
+        let m = b"Subject: x\n\n>From a\n>>From b\nFrom: c\n";
+        assert_eq!(
+            &*unescape(m, MboxFormat::Mboxrd),
+            b"Subject: x\n\nFrom a\n>From b\nFrom: c\n"
+        );
+        assert_eq!(
+            &*unescape(m, MboxFormat::Mboxo),
+            b"Subject: x\n\nFrom a\n>>From b\nFrom: c\n"
+        );
+        assert!(matches!(unescape(b"a\nb", MboxFormat::Mboxrd), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn separators_are_found_at_line_starts() {
+        let d = b"From a\nx\n\nFrom b\ny\n";
+        assert_eq!(next_separator(d, 0), Some(0));
+        assert_eq!(next_separator(d, 1), Some(10));
+        assert_eq!(next_separator(d, 10), Some(10));
+        assert_eq!(next_separator(d, 11), None);
+    }
+}

@@ -1,0 +1,585 @@
+//! The `mail` connector kind: mail archives as mbox files (mboxrd or mboxo
+//! `From ` escaping), Maildir folders and folders of `.eml` files.
+//!
+//! ```toml
+//! [[connector]]
+//! id = "mail"
+//! kind = "mail"
+//! label = "E-mailarchief klantenservice"
+//! paths = ["fixtures/mail/*.mbox"]   # globs, relative to connectors.toml
+//! # include_attachments = false
+//! # mbox_format = "mboxrd"           # or "mboxo"
+//! # threads = 2                      # default: every core
+//!
+//! [[connector.dataset]]
+//! name = "Bericht"
+//! key = "message_id"
+//! match = { email = "adressen", klantnummer = "onderwerp_tekst", contractnummer = "onderwerp_tekst" }
+//! ```
+//!
+//! Every path a glob matches is detected: a folder with `cur/` or `new/` is
+//! a Maildir, another folder holds `.eml` files, a file `*.eml` is one
+//! message, any other file is an mbox.
+//!
+//! **Matching.** A mail archive has no columns, so `match` names *what is
+//! searched* rather than a column, and only these forms are accepted:
+//! `email = "adressen"` (From, To, Cc, Bcc, Reply-To and Sender of the
+//! message and of forwarded messages in it), and `klantnummer` /
+//! `contractnummer` = `"onderwerp_tekst"` (a whole token of the decoded
+//! subject or text body, forwarded messages included, attachments
+//! excluded). See [`message`] for the exact rules and [`scan`] for the
+//! prefilter that makes a search over gigabytes fast without missing a
+//! match hidden in base64 or quoted-printable.
+//!
+//! **Records.** One record per matching message: key = Message-ID without
+//! angle brackets (the location when there is none), location =
+//! `file:byte offset` (mbox) or the file (Maildir, EML), `matched_on` = the
+//! requested identifiers that matched, no owner, no yields. Fields, in this
+//! order: [`FIELDS`].
+//!
+//! **Attachments.** Always listed in `bijlagen` (one line each: safe file
+//! name, MIME type, size, sha256). Their bytes are never held in a record:
+//! with `include_attachments = true`, the bundle writer fetches them on
+//! demand with [`read_attachments`] (given the record's `location`) and
+//! writes each under its safe file name; with `false` it must not.
+//!
+//! **Bad input.** A truncated message, a broken MIME boundary, invalid
+//! UTF-8, a message without headers, a huge attachment or an empty mbox
+//! never fail the source: a matching message carries its problems in the
+//! `opmerking` field, and an unreadable message that mentions a requested
+//! identifier becomes a review item with its file and byte offset.
+
+mod archive;
+pub mod message;
+pub mod scan;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use inzage_core::{
+    CheckReport, Connector, DatasetSpec, FetchOutcome, FetchRequest, Field, Identifier,
+    IdentifierKind, Record, ReviewItem, SourceError, Value,
+};
+use inzage_core::register::ColumnRef;
+use serde::Deserialize;
+
+pub use archive::{search, Found, Hit, MboxFormat, Problem, Search, Source, SourceIo};
+
+/// The fields of a `Bericht` record, in order.
+pub const FIELDS: [&str; 10] = [
+    "message_id",
+    "datum",
+    "van",
+    "aan",
+    "cc",
+    "onderwerp",
+    "tekst",
+    "bijlagen",
+    "gevonden_via",
+    "opmerking",
+];
+
+/// What `match` may name for each identifier kind.
+const MATCH_TARGETS: [(IdentifierKind, &str); 3] = [
+    (IdentifierKind::Email, "adressen"),
+    (IdentifierKind::Klantnummer, "onderwerp_tekst"),
+    (IdentifierKind::Contractnummer, "onderwerp_tekst"),
+];
+
+/// Configuration of a `mail` source.
+#[derive(Clone, Debug, Deserialize)]
+pub struct MailConfig {
+    /// Connector id (names the source in bundles).
+    pub id: String,
+    /// Human label.
+    pub label: String,
+    /// Glob patterns, relative to connectors.toml; every match is an mbox
+    /// file, a Maildir folder or a folder of (or one) `.eml` file(s).
+    pub paths: Vec<String>,
+    /// Whether attachment contents go into the bundle (default false: they
+    /// are listed only). See [`read_attachments`].
+    #[serde(default)]
+    pub include_attachments: bool,
+    /// How `>From ` lines in mbox files are unescaped (default `mboxrd`).
+    #[serde(default)]
+    pub mbox_format: MboxFormat,
+    /// Worker threads (default: the number of cores).
+    #[serde(default)]
+    pub threads: Option<usize>,
+    /// Timeout for one fetch, in seconds (engine default when absent).
+    #[serde(default)]
+    pub timeout_secs: Option<u64>,
+    /// The dataset (exactly one, `Bericht`).
+    #[serde(default)]
+    pub dataset: Vec<MailDataset>,
+}
+
+/// The dataset of a `mail` source.
+#[derive(Clone, Debug, Deserialize)]
+pub struct MailDataset {
+    /// Register information and matching.
+    #[serde(flatten)]
+    pub spec: DatasetSpec,
+}
+
+impl MailConfig {
+    pub(crate) fn validate(&self) -> Vec<(Vec<String>, String, String)> {
+        let mut problems = Vec::new();
+        if self.paths.is_empty() {
+            problems.push((
+                vec!["paths".into()],
+                "no `paths`".into(),
+                "add `paths = [\"mail/*.mbox\"]` (globs, relative to connectors.toml)".into(),
+            ));
+        }
+        for (i, p) in self.paths.iter().enumerate() {
+            if let Err(e) = glob::Pattern::new(p) {
+                problems.push((
+                    vec!["paths".into(), i.to_string()],
+                    format!("`{p}` is not a valid glob: {e}"),
+                    "use `*`, `?`, `**` and `[...]` only".into(),
+                ));
+            }
+        }
+        if self.threads == Some(0) {
+            problems.push((
+                vec!["threads".into()],
+                "threads = 0".into(),
+                "leave it out to use every core, or give a number of threads".into(),
+            ));
+        }
+        if self.dataset.len() != 1 {
+            problems.push((
+                vec![],
+                format!("a mail source has exactly one dataset; found {}", self.dataset.len()),
+                "add one [[connector.dataset]] named `Bericht`".into(),
+            ));
+        }
+        for (i, d) in self.dataset.iter().enumerate() {
+            let at = vec!["dataset".to_string(), i.to_string()];
+            if d.spec.matches.is_empty() {
+                problems.push((
+                    at.clone(),
+                    format!("dataset `{}` has no `match`", d.spec.name),
+                    "add `match = { email = \"adressen\", klantnummer = \"onderwerp_tekst\", contractnummer = \"onderwerp_tekst\" }`".into(),
+                ));
+            }
+            for (kind, cols) in &d.spec.matches {
+                let target = MATCH_TARGETS.iter().find(|(k, _)| k == kind).map(|(_, t)| *t);
+                let ok = matches!((target, cols), (Some(t), ColumnRef::One(c)) if c == t);
+                if !ok {
+                    let mut path = at.clone();
+                    path.extend(["match".to_string(), kind.to_string()]);
+                    problems.push((
+                        path,
+                        format!("a mail source cannot be matched by {kind} = {:?}", cols.columns()),
+                        "mail matches `email = \"adressen\"`, `klantnummer = \"onderwerp_tekst\"` and `contractnummer = \"onderwerp_tekst\"` only".into(),
+                    ));
+                }
+            }
+            if !d.spec.yields.is_empty() || d.spec.owner.is_some() {
+                problems.push((
+                    at.clone(),
+                    "a mail source has no `yields` and no `owner`".into(),
+                    "remove them: a message says nothing certain about whose it is".into(),
+                ));
+            }
+            if let Some(key) = &d.spec.key {
+                if key.columns() != ["message_id"] {
+                    let mut path = at.clone();
+                    path.push("key".into());
+                    problems.push((
+                        path,
+                        "the key of a mail dataset is `message_id`".into(),
+                        "write `key = \"message_id\"`".into(),
+                    ));
+                }
+            }
+            for field in FIELDS {
+                if !d.spec.fields.contains_key(field) && !d.spec.exclude.iter().any(|e| e == field) {
+                    let mut path = at.clone();
+                    path.push("fields".into());
+                    problems.push((
+                        path,
+                        format!("field `{field}` has no category"),
+                        format!("add `{field} = \"<category>\"` to the dataset's fields, or to `exclude`"),
+                    ));
+                }
+            }
+            for field in d.spec.fields.keys() {
+                if !FIELDS.contains(&field.as_str()) {
+                    let mut path = at.clone();
+                    path.extend(["fields".to_string(), field.clone()]);
+                    problems.push((
+                        path,
+                        format!("a mail record has no field `{field}`"),
+                        format!("the fields are: {}", FIELDS.join(", ")),
+                    ));
+                }
+            }
+        }
+        problems
+    }
+
+    pub(crate) fn rebase(&mut self, base: &Path) {
+        for p in &mut self.paths {
+            if !Path::new(p.as_str()).is_absolute() {
+                *p = base.join(p.as_str()).to_string_lossy().into_owned();
+            }
+        }
+    }
+
+    /// The sources the globs name, sorted and without duplicates. A glob
+    /// that matches nothing is an error (a missing archive is not "no mail").
+    pub fn sources(&self) -> Result<Vec<Source>, SourceError> {
+        let mut out: Vec<Source> = Vec::new();
+        for pattern in &self.paths {
+            let paths = glob::glob(pattern)
+                .map_err(|e| SourceError::Config(format!("`{pattern}` is not a valid glob: {e}")))?;
+            let mut any = false;
+            for p in paths {
+                let p = p.map_err(|e| SourceError::Io {
+                    path: e.path().to_path_buf(),
+                    cause: std::io::Error::other(e.to_string()),
+                })?;
+                any = true;
+                let s = Source::detect(&p);
+                if !out.contains(&s) {
+                    out.push(s);
+                }
+            }
+            if !any {
+                return Err(SourceError::Missing {
+                    location: pattern.clone(),
+                    what: "mail archive".into(),
+                    present: "nothing matches this pattern".into(),
+                });
+            }
+        }
+        out.sort_by(|a, b| a.path().cmp(b.path()));
+        Ok(out)
+    }
+}
+
+/// A `mail` source.
+pub struct MailConnector {
+    config: MailConfig,
+}
+
+impl MailConnector {
+    /// Builds the connector (paths already anchored by the config loader).
+    pub fn new(config: MailConfig) -> MailConnector {
+        MailConnector { config }
+    }
+
+    fn threads(&self) -> usize {
+        self.config.threads.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+        })
+    }
+
+    /// Runs the search synchronously (what `fetch` does on a blocking thread).
+    pub fn search_blocking(
+        &self,
+        request: &FetchRequest,
+        cancel: Option<Arc<AtomicBool>>,
+    ) -> Result<FetchOutcome, SourceError> {
+        let Some(dataset) = self.config.dataset.first() else {
+            return Ok(FetchOutcome::default());
+        };
+        let accepts = |k: IdentifierKind| dataset.spec.matches.contains_key(&k);
+        let emails: Vec<Identifier> = request
+            .identifiers
+            .iter()
+            .filter(|i| i.kind == IdentifierKind::Email && accepts(i.kind))
+            .cloned()
+            .collect();
+        let tokens: Vec<Identifier> = request
+            .identifiers
+            .iter()
+            .filter(|i| {
+                matches!(i.kind, IdentifierKind::Klantnummer | IdentifierKind::Contractnummer)
+                    && accepts(i.kind)
+            })
+            .cloned()
+            .collect();
+        if emails.is_empty() && tokens.is_empty() {
+            return Ok(FetchOutcome::default());
+        }
+        let sources = self.config.sources()?;
+        let email_values: Vec<String> = emails.iter().map(|i| i.value.to_lowercase()).collect();
+        let token_values: Vec<String> = tokens.iter().map(|i| i.value.to_uppercase()).collect();
+        let found = search(
+            &sources,
+            &Search {
+                emails: &email_values,
+                tokens: &token_values,
+                format: self.config.mbox_format,
+                threads: self.threads(),
+                cancel,
+            },
+        )
+        .map_err(|e| SourceError::Io {
+            path: e.path,
+            cause: e.cause,
+        })?;
+        let mut outcome = FetchOutcome::default();
+        let mut seen = std::collections::HashSet::new();
+        for hit in found.hits {
+            let a = &hit.analysis;
+            let key = a.message_id.clone().unwrap_or_else(|| hit.location.clone());
+            if !seen.insert(key.clone()) {
+                continue; // the same message stored twice
+            }
+            let mut matched_on: Vec<Identifier> = a
+                .matched_emails
+                .iter()
+                .map(|i| emails[*i].clone())
+                .chain(a.matched_tokens.iter().map(|i| tokens[*i].clone()))
+                .collect();
+            matched_on.sort();
+            matched_on.dedup();
+            outcome
+                .records
+                .push(record(&self.config.id, &dataset.spec, &hit, key, matched_on, request));
+        }
+        for p in found.problems {
+            outcome.review.push(ReviewItem {
+                source: self.config.id.clone(),
+                dataset: dataset.spec.name.clone(),
+                location: p.location,
+                reason: format!("message could not be read completely ({}); check it by hand", p.reason),
+            });
+        }
+        Ok(outcome)
+    }
+}
+
+fn text_or_null(s: &str) -> Value {
+    if s.trim().is_empty() {
+        Value::Null
+    } else {
+        Value::Text(s.to_string())
+    }
+}
+
+fn record(
+    source: &str,
+    spec: &DatasetSpec,
+    hit: &Hit,
+    key: String,
+    matched_on: Vec<Identifier>,
+    request: &FetchRequest,
+) -> Record {
+    let a = &hit.analysis;
+    let bijlagen = a
+        .attachments
+        .iter()
+        .map(|x| format!("{} ({}, {} bytes, sha256 {})", x.file_name, x.mime_type, x.size, x.sha256))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let via = matched_on
+        .iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let values = [
+        text_or_null(a.message_id.as_deref().unwrap_or_default()),
+        text_or_null(a.date.as_deref().unwrap_or_default()),
+        text_or_null(&a.from),
+        text_or_null(&a.to),
+        text_or_null(&a.cc),
+        text_or_null(&a.subject),
+        text_or_null(&a.text),
+        text_or_null(&bijlagen),
+        text_or_null(&via),
+        text_or_null(&a.problems.join("; ")),
+    ];
+    let fields = FIELDS
+        .iter()
+        .zip(values)
+        .filter(|(name, _)| !spec.exclude.iter().any(|e| e == *name))
+        .map(|(name, value)| Field {
+            name: name.to_string(),
+            value,
+        })
+        .collect();
+    Record {
+        source: source.to_string(),
+        dataset: spec.name.clone(),
+        key,
+        location: hit.location.clone(),
+        matched_on,
+        owner: None,
+        fetched_at: request.fetched_at,
+        fields,
+        yields: Vec::new(),
+    }
+}
+
+/// The attachments of the message at a record's `location`, with their
+/// bytes: for the bundle writer when `include_attachments = true`. Each
+/// comes with the description listed in `bijlagen` (safe file name, MIME
+/// type, size, sha256), so the writer can check it and write the bytes as
+/// `<safe file name>`. Reads the one message again; nothing is cached.
+pub fn read_attachments(
+    location: &str,
+    format: MboxFormat,
+) -> Result<Vec<(message::Attachment, Vec<u8>)>, SourceError> {
+    use mail_parser::{MessageParser, MimeHeaders, PartType};
+    use sha2::{Digest, Sha256};
+    let (path, offset) = match location.rsplit_once(':') {
+        Some((p, o)) if !o.is_empty() && o.bytes().all(|b| b.is_ascii_digit()) => {
+            (PathBuf::from(p), o.parse::<usize>().ok())
+        }
+        _ => (PathBuf::from(location), None),
+    };
+    let io = |cause| SourceError::Io {
+        path: path.clone(),
+        cause,
+    };
+    let bytes = std::fs::read(&path).map_err(io)?;
+    let raw: std::borrow::Cow<'_, [u8]> = match offset {
+        None => bytes.as_slice().into(),
+        Some(off) => {
+            let data = bytes.get(off..).unwrap_or_default();
+            let start = memchr::memchr(b'\n', data).map_or(data.len(), |i| i + 1);
+            let end = memchr::memmem::find(&data[start..], b"\nFrom ")
+                .map_or(data.len(), |i| start + i);
+            archive::unescape(&data[start..end], format).into_owned().into()
+        }
+    };
+    let Some(m) = MessageParser::new().parse(&raw[..]) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    fn walk(m: &mail_parser::Message<'_>, out: &mut Vec<(message::Attachment, Vec<u8>)>) {
+        for part in m.attachments() {
+            if let PartType::Message(inner) = &part.body {
+                walk(inner, out);
+                continue;
+            }
+            let contents = part.contents().to_vec();
+            let mime_type = part
+                .content_type()
+                .map(|ct| match ct.subtype() {
+                    Some(s) => format!("{}/{}", ct.ctype(), s),
+                    None => ct.ctype().to_string(),
+                })
+                .unwrap_or_else(|| "text/plain".into())
+                .to_ascii_lowercase();
+            let n = out.len() + 1;
+            out.push((
+                message::Attachment {
+                    file_name: message::safe_file_name(part.attachment_name(), n),
+                    mime_type,
+                    size: contents.len() as u64,
+                    sha256: hex::encode(Sha256::digest(&contents)),
+                },
+                contents,
+            ));
+        }
+    }
+    walk(&m, &mut out);
+    Ok(out)
+}
+
+/// Sets the flag when dropped: a fetch that the engine abandons (timeout)
+/// stops its workers.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+#[async_trait]
+impl Connector for MailConnector {
+    fn id(&self) -> &str {
+        &self.config.id
+    }
+
+    fn kind(&self) -> &'static str {
+        "mail"
+    }
+
+    fn label(&self) -> &str {
+        &self.config.label
+    }
+
+    fn datasets(&self) -> Vec<&DatasetSpec> {
+        self.config.dataset.iter().map(|d| &d.spec).collect()
+    }
+
+    async fn check(&self) -> Result<CheckReport, SourceError> {
+        let config = self.config.clone();
+        tokio::task::spawn_blocking(move || {
+            let sources = config.sources()?;
+            let (mut mbox, mut files, mut bytes) = (0, 0usize, 0u64);
+            for s in &sources {
+                let io = |cause| SourceError::Io {
+                    path: s.path().to_path_buf(),
+                    cause,
+                };
+                match s {
+                    Source::Mbox(p) => {
+                        let mut head = [0u8; 5];
+                        let mut f = std::fs::File::open(p).map_err(io)?;
+                        let len = f.metadata().map_err(io)?.len();
+                        use std::io::Read;
+                        let n = f.read(&mut head).map_err(io)?;
+                        if len > 0 && (n < 5 || &head != b"From ") {
+                            return Err(SourceError::Malformed {
+                                path: p.clone(),
+                                line: 1,
+                                message: "not an mbox: the file does not start with a `From ` line; point `paths` at mbox files, Maildir folders or .eml files".into(),
+                            });
+                        }
+                        mbox += 1;
+                        bytes += len;
+                    }
+                    other => {
+                        let list = archive::message_files(other).map_err(|e| SourceError::Io {
+                            path: e.path,
+                            cause: e.cause,
+                        })?;
+                        if let Some(first) = list.first() {
+                            std::fs::File::open(first).map_err(|cause| SourceError::Io {
+                                path: first.clone(),
+                                cause,
+                            })?;
+                        }
+                        files += list.len();
+                    }
+                }
+            }
+            Ok(CheckReport {
+                summary: format!(
+                    "{} mbox file(s) ({:.1} MB), {files} message file(s) readable",
+                    mbox,
+                    bytes as f64 / 1e6
+                ),
+            })
+        })
+        .await
+        .map_err(|e| SourceError::Other(format!("check task failed: {e}")))?
+    }
+
+    async fn fetch(&self, request: &FetchRequest) -> Result<FetchOutcome, SourceError> {
+        let connector = MailConnector::new(self.config.clone());
+        let request = request.clone();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let _guard = CancelOnDrop(cancel.clone());
+        tokio::task::spawn_blocking(move || connector.search_blocking(&request, Some(cancel)))
+            .await
+            .map_err(|e| SourceError::Other(format!("mail search failed: {e}")))?
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,696 @@
+//! The byte-level prefilter: decides, without parsing a message fully,
+//! whether it *can* match the request. Only candidates are parsed with
+//! mail-parser and matched exactly ([`super::message`]).
+//!
+//! The rule it keeps: **a message it rejects never matches**. It walks the
+//! MIME structure the way mail-parser does (boundaries are `--boundary`
+//! anywhere in the stream, the innermost boundary ends a leaf part, a part
+//! without `Content-Type` is `text/plain`, or a message inside
+//! `multipart/digest`), and
+//!
+//! - searches every header block of the message and of nested
+//!   `message/rfc822` parts for the requested addresses, case-insensitively
+//!   (addresses stand in plain form in headers; RFC 2047 encoded words may
+//!   hide a display name, never an address);
+//! - decodes every `text/*` part (base64, quoted-printable, charset; HTML
+//!   turned into text with mail-parser's own converter) and the subject,
+//!   and searches them for the requested numbers;
+//! - decodes base64/quoted-printable `message/rfc822` parts and walks them;
+//! - skips the bytes of every other leaf part (`image/*`, `application/*`,
+//!   ...): binary attachments are never text to match. They are passed with
+//!   one `memmem` for the next boundary, without decoding.
+//!
+//! Whatever it does not fully understand (a header line without a colon, a
+//! boundary that never closes, an RFC 2231 boundary parameter, invalid
+//! base64 in a text part, nesting deeper than mail-parser follows) makes the
+//! message a candidate, with the reason, so that the exact parser decides
+//! and the problem can be reported.
+
+use memchr::memmem;
+
+/// What a request looks for, prepared for byte search.
+#[derive(Clone, Debug, Default)]
+pub struct Needles {
+    /// E-mail addresses, lowercase: `(local part, domain)`.
+    pub emails: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Klantnummers and contract numbers, ASCII uppercase.
+    pub tokens: Vec<Vec<u8>>,
+}
+
+impl Needles {
+    /// Builds the needles from normalised e-mail addresses and numbers.
+    pub fn new<'a>(
+        emails: impl IntoIterator<Item = &'a str>,
+        tokens: impl IntoIterator<Item = &'a str>,
+    ) -> Needles {
+        Needles {
+            emails: emails
+                .into_iter()
+                .filter_map(|e| {
+                    let lower = e.to_ascii_lowercase();
+                    let (l, d) = lower.split_once('@')?;
+                    Some((l.as_bytes().to_vec(), d.as_bytes().to_vec()))
+                })
+                .collect(),
+            tokens: tokens
+                .into_iter()
+                .filter(|t| !t.is_empty())
+                .map(|t| t.to_ascii_uppercase().into_bytes())
+                .collect(),
+        }
+    }
+
+    /// True when there is nothing to look for.
+    pub fn is_empty(&self) -> bool {
+        self.emails.is_empty() && self.tokens.is_empty()
+    }
+}
+
+/// The prefilter's answer for one message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Cannot match: skip it.
+    Reject,
+    /// A requested identifier was seen (exact matching decides).
+    Candidate,
+    /// The structure is not understood; parse it fully. The reason is a
+    /// problem worth reporting when the message concerns the subject.
+    Unsure(String),
+}
+
+/// Mail-parser follows at most this many encoded nested messages.
+const MAX_ENCODED_DEPTH: usize = 3;
+
+/// Runs the prefilter on one message (without its mbox `From ` line).
+pub fn prefilter(message: &[u8], needles: &Needles) -> Verdict {
+    if needles.is_empty() {
+        return Verdict::Reject;
+    }
+    match walk(message, needles, MAX_ENCODED_DEPTH) {
+        Flow::Hit => Verdict::Candidate,
+        Flow::Done => Verdict::Reject,
+        Flow::Unsure(why) => Verdict::Unsure(why),
+    }
+}
+
+enum Flow {
+    Hit,
+    Done,
+    Unsure(String),
+}
+
+macro_rules! unsure {
+    ($($arg:tt)*) => {
+        return Flow::Unsure(format!($($arg)*))
+    };
+}
+
+/// The headers of one entity that matter to the walk.
+#[derive(Default)]
+struct Head<'a> {
+    content_type: Option<&'a [u8]>,
+    cte: Option<&'a [u8]>,
+    /// Offset where the body starts.
+    body: usize,
+    /// The header block, `[start, end)`.
+    block: (usize, usize),
+}
+
+/// Reads a header block starting at `pos`. `Err` when a line is not a header.
+fn read_head(data: &[u8], pos: usize) -> Result<Head<'_>, String> {
+    let mut head = Head {
+        block: (pos, pos),
+        ..Head::default()
+    };
+    let mut at = pos;
+    let mut current: Option<(&[u8], usize)> = None; // (name, value start)
+    loop {
+        if at >= data.len() {
+            if let Some((name, start)) = current.take() {
+                finish(data, name, start, data.len(), &mut head)?;
+            }
+            head.body = data.len();
+            head.block.1 = data.len();
+            return Ok(head);
+        }
+        let end = memchr::memchr(b'\n', &data[at..]).map_or(data.len(), |i| at + i);
+        let line = &data[at..end];
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let next = (end + 1).min(data.len());
+        if line.is_empty() {
+            if let Some((name, start)) = current.take() {
+                finish(data, name, start, at, &mut head)?;
+            }
+            head.body = next;
+            head.block.1 = at;
+            return Ok(head);
+        }
+        if line[0] == b' ' || line[0] == b'\t' {
+            if current.is_none() && at == pos {
+                return Err("the header block starts with a continuation line".into());
+            }
+            at = next;
+            continue;
+        }
+        if let Some((name, start)) = current.take() {
+            finish(data, name, start, at, &mut head)?;
+        }
+        let Some(colon) = memchr::memchr(b':', line) else {
+            return Err(format!(
+                "header line without a colon at byte {} of the message",
+                at
+            ));
+        };
+        let name = trim(&line[..colon]);
+        if name.is_empty() || name.iter().any(|b| *b <= b' ' || *b >= 127) {
+            return Err(format!("malformed header name at byte {at} of the message"));
+        }
+        current = Some((name, at + colon + 1));
+        at = next;
+    }
+}
+
+fn finish<'a>(
+    data: &'a [u8],
+    name: &[u8],
+    start: usize,
+    end: usize,
+    head: &mut Head<'a>,
+) -> Result<(), String> {
+    let value = trim(&data[start..end]);
+    if name.eq_ignore_ascii_case(b"content-type") {
+        if head.content_type.is_some() {
+            return Err("two Content-Type headers".to_string());
+        }
+        head.content_type = Some(value);
+    } else if name.eq_ignore_ascii_case(b"content-transfer-encoding") {
+        head.cte = Some(value);
+    }
+    Ok(())
+}
+
+fn trim(b: &[u8]) -> &[u8] {
+    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(start, |i| i + 1);
+    &b[start..end.max(start)]
+}
+
+/// A parsed `Content-Type` value.
+struct ContentType<'a> {
+    ctype: Vec<u8>,
+    subtype: Vec<u8>,
+    boundary: Option<Vec<u8>>,
+    charset: Option<&'a [u8]>,
+}
+
+fn parse_content_type(value: &[u8]) -> Result<ContentType<'_>, String> {
+    if value.contains(&b'(') {
+        return Err("comment inside Content-Type".into());
+    }
+    let mut parts = split_params(value);
+    let first = parts.next().unwrap_or_default();
+    let (t, s) = match memchr::memchr(b'/', first) {
+        Some(i) => (trim(&first[..i]), trim(&first[i + 1..])),
+        None => (trim(first), &b""[..]),
+    };
+    let mut ct = ContentType {
+        ctype: t.to_ascii_lowercase(),
+        subtype: s.to_ascii_lowercase(),
+        boundary: None,
+        charset: None,
+    };
+    for param in parts {
+        let Some(eq) = memchr::memchr(b'=', param) else {
+            continue;
+        };
+        let name = trim(&param[..eq]);
+        let mut val = trim(&param[eq + 1..]);
+        if val.len() >= 2 && val[0] == b'"' && val[val.len() - 1] == b'"' {
+            val = &val[1..val.len() - 1];
+            if val.contains(&b'\\') {
+                return Err("escaped character in a quoted Content-Type parameter".into());
+            }
+        }
+        if name.contains(&b'*') {
+            if name.len() > 8 && name[..8].eq_ignore_ascii_case(b"boundary") {
+                return Err("RFC 2231 boundary parameter".into());
+            }
+            continue;
+        }
+        if name.eq_ignore_ascii_case(b"boundary") {
+            if ct.boundary.is_some() {
+                return Err("two boundary parameters".into());
+            }
+            ct.boundary = Some(val.to_vec());
+        } else if name.eq_ignore_ascii_case(b"charset") {
+            ct.charset = Some(val);
+        }
+    }
+    Ok(ct)
+}
+
+/// Splits a header value at `;` outside double quotes.
+fn split_params(value: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = Some(value);
+    std::iter::from_fn(move || {
+        let v = rest?;
+        let mut quoted = false;
+        for (i, &b) in v.iter().enumerate() {
+            match b {
+                b'"' => quoted = !quoted,
+                b';' if !quoted => {
+                    rest = Some(&v[i + 1..]);
+                    return Some(&v[..i]);
+                }
+                _ => {}
+            }
+        }
+        rest = None;
+        Some(v)
+    })
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Multipart { digest: bool },
+    Text { html: bool },
+    Message,
+    Binary,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cte {
+    None,
+    Base64,
+    QuotedPrintable,
+}
+
+fn cte_of(value: Option<&[u8]>) -> Result<Cte, String> {
+    let Some(v) = value else {
+        return Ok(Cte::None);
+    };
+    if v.eq_ignore_ascii_case(b"base64") {
+        Ok(Cte::Base64)
+    } else if v.eq_ignore_ascii_case(b"quoted-printable") {
+        Ok(Cte::QuotedPrintable)
+    } else if v
+        .iter()
+        .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
+    {
+        Ok(Cte::None)
+    } else {
+        Err("unusual Content-Transfer-Encoding".into())
+    }
+}
+
+/// One level of multipart nesting.
+struct Level {
+    /// `--` + boundary.
+    delimiter: Vec<u8>,
+    digest: bool,
+}
+
+/// Walks one message (or decoded nested message) as mail-parser's stream does.
+fn walk(data: &[u8], needles: &Needles, depth: usize) -> Flow {
+    let mut stack: Vec<Level> = Vec::new();
+    let mut pos = 0usize;
+    let mut message_header = true;
+    loop {
+        let head = match read_head(data, pos) {
+            Ok(h) => h,
+            Err(why) => unsure!("{why}"),
+        };
+        if message_header {
+            if let Some(flow) = check_message_header(&data[head.block.0..head.block.1], needles) {
+                return flow;
+            }
+            message_header = false;
+        }
+        let parent_digest = stack.last().is_some_and(|l| l.digest);
+        let ct = match head.content_type.map(parse_content_type).transpose() {
+            Ok(ct) => ct,
+            Err(why) => unsure!("{why}"),
+        };
+        let mut kind = match &ct {
+            None if parent_digest => Kind::Message,
+            None => Kind::Text { html: false },
+            Some(ct) => match ct.ctype.as_slice() {
+                b"multipart" => Kind::Multipart {
+                    digest: ct.subtype == b"digest",
+                },
+                b"text" => Kind::Text {
+                    html: ct.subtype == b"html",
+                },
+                b"message" if ct.subtype == b"rfc822" || ct.subtype == b"global" => Kind::Message,
+                _ => Kind::Binary,
+            },
+        };
+        let cte = match cte_of(head.cte) {
+            Ok(c) => c,
+            Err(why) => unsure!("{why}"),
+        };
+        if let Kind::Multipart { digest } = kind {
+            match ct.as_ref().and_then(|c| c.boundary.as_ref()) {
+                Some(b) if !b.is_empty() => {
+                    let mut delimiter = b"--".to_vec();
+                    delimiter.extend_from_slice(b);
+                    match memmem::find(&data[head.body..], &delimiter) {
+                        Some(i) => {
+                            let after = head.body + i + delimiter.len();
+                            stack.push(Level { delimiter, digest });
+                            match after_delimiter(data, after) {
+                                Ok(Some(next)) => {
+                                    pos = next;
+                                    continue;
+                                }
+                                Ok(None) => unsure!("empty multipart"),
+                                Err(why) => unsure!("{why}"),
+                            }
+                        }
+                        // mail-parser reads it as text then
+                        None => kind = Kind::Text { html: false },
+                    }
+                }
+                _ => unsure!("multipart without a boundary"),
+            }
+        }
+        if kind == Kind::Message && cte == Cte::None {
+            // a nested message in the stream: its headers come next
+            message_header = true;
+            pos = head.body;
+            continue;
+        }
+        // a leaf: it ends at the innermost delimiter, or at the end
+        let (end, resume) = match stack.last() {
+            None => (data.len(), None),
+            Some(level) => match memmem::find(&data[head.body..], &level.delimiter) {
+                Some(i) => (
+                    head.body + i,
+                    Some(head.body + i + level.delimiter.len()),
+                ),
+                None => unsure!("a MIME boundary is never closed (truncated message?)"),
+            },
+        };
+        let body = &data[head.body..end];
+        match kind {
+            Kind::Binary | Kind::Multipart { .. } => {}
+            Kind::Text { html } => {
+                if !needles.tokens.is_empty() {
+                    let charset = ct.as_ref().and_then(|c| c.charset);
+                    match text_contains(body, cte, charset, html, &needles.tokens) {
+                        Ok(true) => return Flow::Hit,
+                        Ok(false) => {}
+                        Err(why) => unsure!("{why}"),
+                    }
+                }
+            }
+            Kind::Message => {
+                if depth == 0 {
+                    unsure!("encoded messages nested too deep");
+                }
+                let decoded = match decode(body, cte) {
+                    Ok(d) => d,
+                    Err(why) => unsure!("{why}"),
+                };
+                match walk(&decoded, needles, depth - 1) {
+                    Flow::Done => {}
+                    other => return other,
+                }
+            }
+        }
+        // after the leaf: the next part, or the end of one or more multiparts
+        let Some(mut at) = resume else {
+            return Flow::Done;
+        };
+        loop {
+            if data[at..].starts_with(b"--") {
+                stack.pop();
+                let Some(parent) = stack.last() else {
+                    return Flow::Done;
+                };
+                match memmem::find(&data[at..], &parent.delimiter) {
+                    Some(i) => at += i + parent.delimiter.len(),
+                    None => unsure!("a MIME boundary is never closed (truncated message?)"),
+                }
+                continue;
+            }
+            match after_delimiter(data, at) {
+                Ok(Some(next)) => {
+                    pos = next;
+                    break;
+                }
+                Ok(None) => unsure!("a MIME delimiter at the very end (truncated message?)"),
+                Err(why) => unsure!("{why}"),
+            }
+        }
+    }
+}
+
+/// After `--boundary` (not closing): skip to the start of the next line.
+/// `Err` when the delimiter is followed by other text (a prefix of a longer
+/// string), `Ok(None)` at the end of the data.
+fn after_delimiter(data: &[u8], at: usize) -> Result<Option<usize>, String> {
+    let rest = &data[at..];
+    match memchr::memchr(b'\n', rest) {
+        None => Ok(None),
+        Some(i) => {
+            if rest[..i].iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
+                Ok(Some(at + i + 1))
+            } else {
+                Err("text after a MIME delimiter".into())
+            }
+        }
+    }
+}
+
+/// Searches a message header block: addresses anywhere in it; numbers in
+/// the raw block and in the decoded subject.
+fn check_message_header(block: &[u8], needles: &Needles) -> Option<Flow> {
+    if contains_email(block, &needles.emails) {
+        return Some(Flow::Hit);
+    }
+    if !needles.tokens.is_empty() {
+        if contains_token(block, &needles.tokens) {
+            return Some(Flow::Hit);
+        }
+        if memmem::find(block, b"=?").is_some() {
+            // an encoded word can hide digits: decode the subject exactly
+            let mut owned = block.to_vec();
+            owned.extend_from_slice(b"\n\n");
+            let parsed = mail_parser::MessageParser::new().parse_headers(&owned);
+            if let Some(subject) = parsed.as_ref().and_then(|m| m.subject()) {
+                if contains_token(subject.as_bytes(), &needles.tokens) {
+                    return Some(Flow::Hit);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Case-insensitive search for any address, anchored on `@` (which base64
+/// never contains, so this runs at `memchr` speed).
+pub fn contains_email(hay: &[u8], emails: &[(Vec<u8>, Vec<u8>)]) -> bool {
+    if emails.is_empty() {
+        return false;
+    }
+    for at in memchr::memchr_iter(b'@', hay) {
+        for (local, domain) in emails {
+            if at >= local.len()
+                && hay.len() > at + domain.len()
+                && hay[at - local.len()..at].eq_ignore_ascii_case(local)
+                && hay[at + 1..at + 1 + domain.len()].eq_ignore_ascii_case(domain)
+            {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// ASCII case-insensitive substring search for any token (uppercase).
+pub fn contains_token(hay: &[u8], tokens: &[Vec<u8>]) -> bool {
+    tokens.iter().any(|t| find_ci(hay, t))
+}
+
+fn find_ci(hay: &[u8], needle: &[u8]) -> bool {
+    let Some(&first) = needle.first() else {
+        return false;
+    };
+    if !first.is_ascii_alphabetic() {
+        // digits: an exact search on the first byte, then compare
+        let mut from = 0;
+        while let Some(i) = memchr::memchr(first, &hay[from..]) {
+            let at = from + i;
+            if hay.len() >= at + needle.len() && hay[at..at + needle.len()].eq_ignore_ascii_case(needle)
+            {
+                return true;
+            }
+            from = at + 1;
+        }
+        return false;
+    }
+    let lower = first.to_ascii_lowercase();
+    for at in memchr::memchr2_iter(first, lower, hay) {
+        if hay.len() >= at + needle.len() && hay[at..at + needle.len()].eq_ignore_ascii_case(needle) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Decodes a text part like mail-parser and searches it.
+fn text_contains(
+    body: &[u8],
+    cte: Cte,
+    charset: Option<&[u8]>,
+    html: bool,
+    tokens: &[Vec<u8>],
+) -> Result<bool, String> {
+    let decoded = decode(body, cte)?;
+    let text: String = match charset.and_then(mail_parser::decoders::charsets::map::charset_decoder) {
+        Some(decoder) => decoder(&decoded),
+        None => String::from_utf8_lossy(&decoded).into_owned(),
+    };
+    if contains_token(text.as_bytes(), tokens) {
+        return Ok(true);
+    }
+    if html {
+        let plain = mail_parser::decoders::html::html_to_text(&text);
+        return Ok(contains_token(plain.as_bytes(), tokens));
+    }
+    Ok(false)
+}
+
+/// Decodes a transfer encoding strictly: anything mail-parser might read
+/// differently is an error (and the message a candidate).
+fn decode(body: &[u8], cte: Cte) -> Result<std::borrow::Cow<'_, [u8]>, String> {
+    match cte {
+        Cte::None => Ok(body.into()),
+        Cte::Base64 => base64(body).map(Into::into),
+        Cte::QuotedPrintable => quoted_printable(body).map(Into::into),
+    }
+}
+
+fn b64_value(b: u8) -> Option<u8> {
+    match b {
+        b'A'..=b'Z' => Some(b - b'A'),
+        b'a'..=b'z' => Some(b - b'a' + 26),
+        b'0'..=b'9' => Some(b - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    }
+}
+
+fn base64(body: &[u8]) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(body.len() / 4 * 3);
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    let mut ended = false;
+    for &b in body {
+        match b {
+            b'\r' | b'\n' | b' ' | b'\t' => continue,
+            b'=' => {
+                ended = true;
+                continue;
+            }
+            _ => {}
+        }
+        let Some(v) = b64_value(b) else {
+            return Err("invalid base64 in a text part".into());
+        };
+        if ended {
+            return Err("base64 continues after its padding".into());
+        }
+        acc = (acc << 6) | v as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    Ok(out)
+}
+
+fn hex(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+fn quoted_printable(body: &[u8]) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(body.len());
+    let mut i = 0;
+    while i < body.len() {
+        let Some(eq) = memchr::memchr(b'=', &body[i..]) else {
+            out.extend_from_slice(&body[i..]);
+            break;
+        };
+        out.extend_from_slice(&body[i..i + eq]);
+        i += eq + 1;
+        // soft line break: "=" then optional whitespace then newline
+        let mut j = i;
+        while j < body.len() && matches!(body[j], b' ' | b'\t' | b'\r') {
+            j += 1;
+        }
+        if j >= body.len() {
+            break;
+        }
+        if body[j] == b'\n' {
+            i = j + 1;
+            continue;
+        }
+        match (body.get(i).copied().and_then(hex), body.get(i + 1).copied().and_then(hex)) {
+            (Some(h), Some(l)) => {
+                out.push(h << 4 | l);
+                i += 2;
+            }
+            _ => return Err("invalid quoted-printable escape in a text part".into()),
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn needles(emails: &[&str], tokens: &[&str]) -> Needles {
+        Needles::new(emails.iter().copied(), tokens.iter().copied())
+    }
+
+    #[test]
+    fn email_search_is_case_insensitive_and_anchored() {
+        let n = needles(&["jan@example.org"], &[]);
+        assert!(contains_email(b"To: JAN@Example.ORG", &n.emails));
+        assert!(!contains_email(b"To: jan@example.com", &n.emails));
+        assert!(!contains_email(b"jan@example.or", &n.emails));
+    }
+
+    #[test]
+    fn qp_and_base64_decode() {
+        assert_eq!(quoted_printable(b"a=3Db=\n c").unwrap(), b"a=b c");
+        assert!(quoted_printable(b"a=ZZ").is_err());
+        assert_eq!(base64(b"Zm9v\nYmFy").unwrap(), b"foobar");
+        assert!(base64(b"Zm9v!").is_err());
+    }
+
+    #[test]
+    fn binary_parts_are_skipped_and_text_parts_decoded() {
+        let msg = b"From: a@b.nl\nContent-Type: multipart/mixed; boundary=\"XX\"\n\n--XX\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\nS2xhbnRudW1tZXIgMDAxMDQy\n--XX\nContent-Type: application/pdf\nContent-Transfer-Encoding: base64\n\nMDAxMDk5\n--XX--\n";
+        assert_eq!(prefilter(msg, &needles(&[], &["001042"])), Verdict::Candidate);
+        // 001099 only inside the pdf: skipped
+        assert_eq!(prefilter(msg, &needles(&[], &["001099"])), Verdict::Reject);
+    }
+
+    #[test]
+    fn unclosed_boundary_is_unsure() {
+        let msg = b"From: a@b.nl\nContent-Type: multipart/mixed; boundary=XX\n\n--XX\nContent-Type: text/plain\n\nhallo\n";
+        assert!(matches!(
+            prefilter(msg, &needles(&[], &["001042"])),
+            Verdict::Unsure(_)
+        ));
+    }
+}
