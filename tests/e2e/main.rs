@@ -4,6 +4,7 @@ mod archive;
 mod bad_input;
 mod cli;
 mod config_check;
+mod http;
 mod new_source;
 mod postgres;
 mod report;

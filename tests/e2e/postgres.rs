@@ -190,7 +190,7 @@ fn both_databases_are_read_only() {
     assert_eq!(text(&output).0, 0, "{:?}", text(&output));
     assert_eq!(
         Bundle::open(&out).keys("erp", "Relatie"),
-        [story.klantnummer.clone()]
+        [story.klantnummer.as_str()]
     );
     let lite = root().join("fixtures/erp/erp.sqlite");
     let check = std::process::Command::new("sqlite3")

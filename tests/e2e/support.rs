@@ -155,7 +155,10 @@ pub fn config_file(dir: &Path, name: &str, edit: impl Fn(String) -> String) -> P
     // Every fixture path in the file, made absolute (file paths, globs, URLs).
     let absolute = original
         .replace("\"fixtures/", &format!("\"{}/", fixtures.display()))
-        .replace("sqlite:fixtures/", &format!("sqlite:{}/", fixtures.display()));
+        .replace(
+            "sqlite:fixtures/",
+            &format!("sqlite:{}/", fixtures.display()),
+        );
     let path = dir.join(name);
     std::fs::write(&path, edit(absolute)).unwrap();
     path
@@ -197,7 +200,8 @@ Opmerking = "contactmoment"
 /// Every cell of every sheet of a workbook, as text.
 pub fn workbook_text(bytes: &[u8]) -> String {
     use calamine::Reader;
-    let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("a readable workbook");
+    let mut workbook =
+        calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("a readable workbook");
     let mut out = String::new();
     for name in workbook.sheet_names() {
         let range = workbook.worksheet_range(&name).expect("a readable sheet");

@@ -16,7 +16,7 @@ pub mod xlsx;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use inzage_core::{DatasetSpec, Lang, Record, Register, ReviewItem};
+use inzage_core::{DatasetSpec, Lang, Register, ReviewItem};
 use inzage_engine::Findings;
 use serde::Serialize;
 
@@ -133,11 +133,7 @@ pub fn write_access_bundle(
     for source in sources {
         let folder = escape::file_name(&source.id);
         for spec in &source.datasets {
-            let records: Vec<&Record> = findings
-                .records
-                .iter()
-                .filter(|r| r.source == source.id && r.dataset == spec.name)
-                .collect();
+            let records = findings.records_of(&source.id, &spec.name);
             if records.is_empty() {
                 continue;
             }

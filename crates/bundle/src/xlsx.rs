@@ -4,11 +4,11 @@
 
 use std::collections::HashSet;
 
-use inzage_core::{Lang, Record, Value};
+use inzage_core::{Lang, Value};
 use rust_xlsxwriter::{DocProperties, Format, Workbook, Worksheet, XlsxError};
 
 use crate::data::field_names;
-use crate::report::model::{display, long_date, ReportInput};
+use crate::report::model::{display, long_date, origin_text, retention_text, ReportInput};
 use crate::report::texts;
 
 struct Formats {
@@ -54,12 +54,7 @@ pub fn workbook(input: &ReportInput) -> Result<Vec<u8>, XlsxError> {
     let mut used_names: HashSet<String> = HashSet::from([sheet_name(t.summary, &HashSet::new())]);
     for source in input.sources {
         for spec in &source.datasets {
-            let records: Vec<&Record> = input
-                .findings
-                .records
-                .iter()
-                .filter(|r| r.source == source.id && r.dataset == spec.name)
-                .collect();
+            let records = input.findings.records_of(&source.id, &spec.name);
             if records.is_empty() {
                 continue;
             }
@@ -88,7 +83,11 @@ pub fn workbook(input: &ReportInput) -> Result<Vec<u8>, XlsxError> {
     workbook.save_to_buffer()
 }
 
-fn overview(workbook: &mut Workbook, input: &ReportInput, formats: &Formats) -> Result<(), XlsxError> {
+fn overview(
+    workbook: &mut Workbook,
+    input: &ReportInput,
+    formats: &Formats,
+) -> Result<(), XlsxError> {
     let lang = input.lang;
     let t = texts::texts(lang);
     let sheet = workbook.add_worksheet();
@@ -134,8 +133,12 @@ fn overview(workbook: &mut Workbook, input: &ReportInput, formats: &Formats) -> 
         };
         let status = match &report.status {
             inzage_engine::SourceStatus::Ok => t.status_ok.to_string(),
-            inzage_engine::SourceStatus::Failed { reason } => format!("{}: {reason}", t.status_failed),
-            inzage_engine::SourceStatus::Skipped { reason } => format!("{}: {reason}", t.status_skipped),
+            inzage_engine::SourceStatus::Failed { reason } => {
+                format!("{}: {reason}", t.status_failed)
+            }
+            inzage_engine::SourceStatus::Skipped { reason } => {
+                format!("{}: {reason}", t.status_skipped)
+            }
         };
         for spec in &source.datasets {
             row += 1;
@@ -160,26 +163,16 @@ fn overview(workbook: &mut Workbook, input: &ReportInput, formats: &Formats) -> 
                 .collect();
             let cells = [
                 source.label.clone(),
-                spec.label.as_ref().map(|l| l.get(lang).to_string()).unwrap_or_else(|| spec.name.clone()),
+                spec.label
+                    .as_ref()
+                    .map(|l| l.get(lang).to_string())
+                    .unwrap_or_else(|| spec.name.clone()),
                 count.to_string(),
                 purposes.join("; "),
                 bases.join("; "),
                 recipients.join("; "),
-                spec.retention
-                    .as_ref()
-                    .and_then(|r| register.retention.get(r))
-                    .map(|r| r.label.get(lang).to_string())
-                    .unwrap_or_default(),
-                spec.origin
-                    .map(|o| {
-                        let party = spec
-                            .origin_party
-                            .as_ref()
-                            .and_then(|p| register.recipients.get(p))
-                            .map(|r| r.label.get(lang));
-                        texts::origin(o, party, lang)
-                    })
-                    .unwrap_or_default(),
+                retention_text(register, spec, lang),
+                origin_text(register, spec, lang),
                 status.clone(),
             ];
             for (c, cell) in cells.iter().enumerate() {
@@ -200,7 +193,12 @@ fn overview(workbook: &mut Workbook, input: &ReportInput, formats: &Formats) -> 
     Ok(())
 }
 
-fn finish_table(sheet: &mut Worksheet, rows: u32, columns: u16, widths: &[usize]) -> Result<(), XlsxError> {
+fn finish_table(
+    sheet: &mut Worksheet,
+    rows: u32,
+    columns: u16,
+    widths: &[usize],
+) -> Result<(), XlsxError> {
     sheet.set_freeze_panes(1, 0)?;
     if columns > 0 {
         sheet.autofilter(0, 0, rows.max(1), columns - 1)?;
@@ -261,7 +259,13 @@ fn write_value(
 }
 
 /// Text, with anything that looks like a formula stored as quoted text.
-fn write_text(sheet: &mut Worksheet, row: u32, col: u16, text: &str, formats: &Formats) -> Result<(), XlsxError> {
+fn write_text(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    text: &str,
+    formats: &Formats,
+) -> Result<(), XlsxError> {
     if crate::escape::spreadsheet_cell(text) != text {
         sheet.write_string_with_format(row, col, text, &formats.quoted)?;
     } else if text.contains('\n') || text.chars().count() > 60 {
@@ -279,7 +283,11 @@ fn sheet_name(raw: &str, used: &HashSet<String>) -> String {
         .map(|c| if "[]:*?/\\'".contains(c) { '_' } else { c })
         .take(31)
         .collect();
-    let base = if cleaned.trim().is_empty() { "Sheet".to_string() } else { cleaned };
+    let base = if cleaned.trim().is_empty() {
+        "Sheet".to_string()
+    } else {
+        cleaned
+    };
     if !used.contains(&base) {
         return base;
     }

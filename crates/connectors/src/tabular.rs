@@ -71,6 +71,20 @@ impl<'a> TableMatcher<'a> {
             .collect()
     }
 
+    /// `check`'s rule: every column the source has is classified in the
+    /// register (in `fields`) or deliberately left out (in `exclude`).
+    pub fn require_declared(&self, location: &str) -> Result<(), SourceError> {
+        let undeclared = self.undeclared_columns();
+        if undeclared.is_empty() {
+            return Ok(());
+        }
+        Err(SourceError::Config(format!(
+            "{location}: dataset `{}`: columns not declared in connectors.toml: {}; add them to the dataset's fields with a category, or to `exclude`",
+            self.spec.name,
+            undeclared.join(", ")
+        )))
+    }
+
     fn cell<'r>(&self, row: &'r [Value], column: &str) -> &'r Value {
         self.index
             .get(column)

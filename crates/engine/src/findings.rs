@@ -120,6 +120,14 @@ impl Findings {
             .filter(|s| matches!(s.status, SourceStatus::Failed { .. }))
     }
 
+    /// The records of one dataset of one source, in key order.
+    pub fn records_of(&self, source: &str, dataset: &str) -> Vec<&Record> {
+        self.records
+            .iter()
+            .filter(|r| r.source == source && r.dataset == dataset)
+            .collect()
+    }
+
     /// True when every source was answered (or had nothing to be asked).
     pub fn is_complete(&self) -> bool {
         self.failed_sources().next().is_none()

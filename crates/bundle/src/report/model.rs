@@ -169,8 +169,12 @@ pub fn build<'a>(input: &ReportInput<'a>) -> Model<'a> {
         .map(|s| {
             let (status, status_class, reason) = match &s.status {
                 SourceStatus::Ok => (t.status_ok, "ok", None),
-                SourceStatus::Failed { reason } => (t.status_failed, "failed", Some(reason.clone())),
-                SourceStatus::Skipped { reason } => (t.status_skipped, "skipped", Some(reason.clone())),
+                SourceStatus::Failed { reason } => {
+                    (t.status_failed, "failed", Some(reason.clone()))
+                }
+                SourceStatus::Skipped { reason } => {
+                    (t.status_skipped, "skipped", Some(reason.clone()))
+                }
             };
             SourceRow {
                 label: s.label.clone(),
@@ -209,16 +213,36 @@ pub fn build<'a>(input: &ReportInput<'a>) -> Model<'a> {
     }
 }
 
-fn datasets_with_records<'a>(input: &'a ReportInput) -> Vec<(&'a SourceInfo, &'a DatasetSpec, Vec<&'a Record>)> {
+/// A dataset's retention period or criterion, as the register words it.
+pub fn retention_text(register: &Register, spec: &DatasetSpec, lang: Lang) -> String {
+    spec.retention
+        .as_ref()
+        .and_then(|id| register.retention.get(id))
+        .map(|r| r.label.get(lang).to_string())
+        .unwrap_or_default()
+}
+
+/// Where a dataset's data came from, naming the third party if any.
+pub fn origin_text(register: &Register, spec: &DatasetSpec, lang: Lang) -> String {
+    spec.origin
+        .map(|o| {
+            let party = spec
+                .origin_party
+                .as_ref()
+                .and_then(|p| register.recipients.get(p))
+                .map(|r| r.label.get(lang));
+            texts::origin(o, party, lang)
+        })
+        .unwrap_or_default()
+}
+
+fn datasets_with_records<'a>(
+    input: &'a ReportInput,
+) -> Vec<(&'a SourceInfo, &'a DatasetSpec, Vec<&'a Record>)> {
     let mut out = Vec::new();
     for source in input.sources {
         for spec in &source.datasets {
-            let records: Vec<&Record> = input
-                .findings
-                .records
-                .iter()
-                .filter(|r| r.source == source.id && r.dataset == spec.name)
-                .collect();
+            let records = input.findings.records_of(&source.id, &spec.name);
             if !records.is_empty() {
                 out.push((source, spec, records));
             }
@@ -331,7 +355,8 @@ fn person(input: &ReportInput, source_label: &dyn Fn(&str) -> String) -> Vec<Att
         .filter_map(|attribute| {
             let list = values.remove(*attribute)?;
             let all_sources: BTreeSet<&String> = list.iter().flat_map(|(_, _, s)| s).collect();
-            let differs = list.len() > 1 && list.iter().any(|(_, _, s)| s.len() < all_sources.len());
+            let differs =
+                list.len() > 1 && list.iter().any(|(_, _, s)| s.len() < all_sources.len());
             Some(AttributeRow {
                 label: texts::attribute(attribute, lang),
                 values: list
@@ -403,34 +428,32 @@ fn systems(input: &ReportInput) -> Vec<SystemView> {
             }
         }
         let dataset = DatasetView {
-            anchor: format!("{}-{}", crate::escape::file_name(&source.id), crate::escape::file_name(&spec.name)),
+            anchor: format!(
+                "{}-{}",
+                crate::escape::file_name(&source.id),
+                crate::escape::file_name(&spec.name)
+            ),
             label: dataset_label(spec, lang),
             purposes: spec
                 .purposes
                 .iter()
                 .filter_map(|id| register.purposes.get(id))
-                .map(|p| format!("{} ({})", p.label.get(lang), texts::legal_basis(p.legal_basis, lang)))
+                .map(|p| {
+                    format!(
+                        "{} ({})",
+                        p.label.get(lang),
+                        texts::legal_basis(p.legal_basis, lang)
+                    )
+                })
                 .collect(),
             categories,
             recipients: recipient_views(register, &spec.recipients, lang),
-            retention: spec
-                .retention
-                .as_ref()
-                .and_then(|id| register.retention.get(id))
-                .map(|r| r.label.get(lang).to_string())
-                .unwrap_or_default(),
-            origin: spec
-                .origin
-                .map(|o| {
-                    let party = spec
-                        .origin_party
-                        .as_ref()
-                        .and_then(|p| register.recipients.get(p))
-                        .map(|r| r.label.get(lang));
-                    texts::origin(o, party, lang)
-                })
-                .unwrap_or_default(),
-            columns: names.iter().map(|n| field_label_for(spec, n, lang)).collect(),
+            retention: retention_text(register, spec, lang),
+            origin: origin_text(register, spec, lang),
+            columns: names
+                .iter()
+                .map(|n| field_label_for(spec, n, lang))
+                .collect(),
             rows: records
                 .iter()
                 .map(|r| {
@@ -470,7 +493,11 @@ pub fn display(value: &Value, lang: Lang) -> Option<String> {
     match value {
         Value::Null => None,
         Value::Date(d) => Some(short_date(*d, lang)),
-        Value::DateTime(t) => Some(format!("{} {}", short_date(t.date(), lang), t.format("%H:%M"))),
+        Value::DateTime(t) => Some(format!(
+            "{} {}",
+            short_date(t.date(), lang),
+            t.format("%H:%M")
+        )),
         Value::Decimal(d) if lang == Lang::Nl => Some(d.replace('.', ",")),
         other => other.as_text(),
     }
@@ -495,12 +522,32 @@ fn short_date(d: NaiveDate, lang: Lang) -> String {
 /// `25 november 2026` / `25 November 2026`.
 pub fn long_date(d: NaiveDate, lang: Lang) -> String {
     const NL: [&str; 12] = [
-        "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-        "oktober", "november", "december",
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
     ];
     const EN: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
     let month = d.month0() as usize;
     let name = match lang {

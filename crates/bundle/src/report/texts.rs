@@ -215,10 +215,16 @@ pub fn texts(lang: Lang) -> &'static Texts {
 pub fn legal_basis(basis: LegalBasis, lang: Lang) -> &'static str {
     match (basis, lang) {
         (LegalBasis::Consent, Lang::Nl) => "Toestemming (art. 6 lid 1 sub a AVG)",
-        (LegalBasis::Contract, Lang::Nl) => "Uitvoering van de overeenkomst (art. 6 lid 1 sub b AVG)",
-        (LegalBasis::LegalObligation, Lang::Nl) => "Wettelijke verplichting (art. 6 lid 1 sub c AVG)",
+        (LegalBasis::Contract, Lang::Nl) => {
+            "Uitvoering van de overeenkomst (art. 6 lid 1 sub b AVG)"
+        }
+        (LegalBasis::LegalObligation, Lang::Nl) => {
+            "Wettelijke verplichting (art. 6 lid 1 sub c AVG)"
+        }
         (LegalBasis::PublicTask, Lang::Nl) => "Taak van algemeen belang (art. 6 lid 1 sub e AVG)",
-        (LegalBasis::LegitimateInterest, Lang::Nl) => "Gerechtvaardigd belang (art. 6 lid 1 sub f AVG)",
+        (LegalBasis::LegitimateInterest, Lang::Nl) => {
+            "Gerechtvaardigd belang (art. 6 lid 1 sub f AVG)"
+        }
         (LegalBasis::Consent, Lang::En) => "Consent (art. 6(1)(a) GDPR)",
         (LegalBasis::Contract, Lang::En) => "Performance of the contract (art. 6(1)(b) GDPR)",
         (LegalBasis::LegalObligation, Lang::En) => "Legal obligation (art. 6(1)(c) GDPR)",
@@ -231,13 +237,21 @@ pub fn legal_basis(basis: LegalBasis, lang: Lang) -> &'static str {
 pub fn origin(origin: Origin, party: Option<&str>, lang: Lang) -> String {
     match (origin, lang) {
         (Origin::Subject, Lang::Nl) => "Van uzelf".into(),
-        (Origin::Observed, Lang::Nl) => "Vastgelegd bij uw contact met ons en uw gebruik van onze diensten".into(),
+        (Origin::Observed, Lang::Nl) => {
+            "Vastgelegd bij uw contact met ons en uw gebruik van onze diensten".into()
+        }
         (Origin::Derived, Lang::Nl) => "Door ons afgeleid uit andere gegevens".into(),
-        (Origin::ThirdParty, Lang::Nl) => format!("Ontvangen van {}", party.unwrap_or("een andere partij")),
+        (Origin::ThirdParty, Lang::Nl) => {
+            format!("Ontvangen van {}", party.unwrap_or("een andere partij"))
+        }
         (Origin::Subject, Lang::En) => "Provided by you".into(),
-        (Origin::Observed, Lang::En) => "Recorded through your contact with us and your use of our services".into(),
+        (Origin::Observed, Lang::En) => {
+            "Recorded through your contact with us and your use of our services".into()
+        }
         (Origin::Derived, Lang::En) => "Derived by us from other data".into(),
-        (Origin::ThirdParty, Lang::En) => format!("Received from {}", party.unwrap_or("another party")),
+        (Origin::ThirdParty, Lang::En) => {
+            format!("Received from {}", party.unwrap_or("another party"))
+        }
     }
 }
 
@@ -270,7 +284,10 @@ pub fn attribute(id: &str, lang: Lang) -> String {
         "iban" => ("Rekeningnummer", "Bank account"),
         "klantnummer" => ("Klantnummer", "Customer number"),
         "contractnummer" => ("Contractnummer", "Contract number"),
-        "woningnet" => ("WoningNet-registratienummer", "WoningNet registration number"),
+        "woningnet" => (
+            "WoningNet-registratienummer",
+            "WoningNet registration number",
+        ),
         other => (other, other),
     };
     match lang {

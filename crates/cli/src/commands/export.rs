@@ -128,7 +128,8 @@ const PASSPHRASE_VARIABLE: &str = "INZAGE_BUNDLE_PASSPHRASE";
 fn generate_passphrase() -> anyhow::Result<String> {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
     let mut bytes = [0u8; 60];
-    getrandom::fill(&mut bytes).map_err(|e| anyhow!("no random numbers from the operating system: {e}"))?;
+    getrandom::fill(&mut bytes)
+        .map_err(|e| anyhow!("no random numbers from the operating system: {e}"))?;
     let chars: Vec<char> = bytes
         .iter()
         .filter(|b| (**b as usize) < 248) // 248 = 8 * 31: no modulo bias

@@ -302,15 +302,9 @@ impl Connector for CsvConnector {
             for (dataset, path) in config.dataset.iter().zip(&paths) {
                 let mut file = CsvFile::open(&config, path)?;
                 let location = path.display().to_string();
-                let matcher = TableMatcher::new(&config.id, &dataset.spec, &file.headers, &location)?;
-                let undeclared = matcher.undeclared_columns();
-                if !undeclared.is_empty() {
-                    return Err(SourceError::Config(format!(
-                        "{location}: dataset `{}`: columns not declared in connectors.toml: {}; add them to the dataset's fields with a category, or to `exclude`",
-                        dataset.spec.name,
-                        undeclared.join(", ")
-                    )));
-                }
+                let matcher =
+                    TableMatcher::new(&config.id, &dataset.spec, &file.headers, &location)?;
+                matcher.require_declared(&location)?;
                 rows += file.for_each_row(|_, _| {})?;
             }
             Ok(CheckReport {
@@ -364,5 +358,87 @@ impl Connector for CsvConnector {
         })
         .await
         .map_err(|e| SourceError::Other(format!("fetch task failed: {e}")))?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+    use inzage_core::{Identifier, IdentifierKind};
+
+    fn connector(path: &Path) -> CsvConnector {
+        let toml_text = format!(
+            "id = \"s\"\nlabel = \"S\"\npath = \"{}\"\n[[dataset]]\nname = \"D\"\nkey = \"Nr\"\nmatch = {{ klantnummer = \"Klant\" }}\n[dataset.fields]\nNr = \"x\"\nKlant = {{ category = \"x\", type = \"text\" }}\nNaam = \"x\"\nNotitie = \"x\"\n",
+            path.display()
+        );
+        CsvConnector::new(toml::from_str(&toml_text).unwrap())
+    }
+
+    #[tokio::test]
+    async fn dutch_excel_csv_is_sniffed_and_read_with_physical_line_numbers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("export.csv");
+        // Windows-1252 (ë = 0xEB), ';', CRLF, a quoted value over two lines.
+        let bytes: Vec<u8> = b"Nr;Klant;Naam;Notitie\r\n1;001234;Zo\xEB;\"eerste\r\ntweede\"\r\n2;009999;Ander;\r\n3;001234;Zo\xEB;\"a;b\"\r\n".to_vec();
+        std::fs::write(&path, bytes).unwrap();
+        let csv = connector(&path);
+        let request = FetchRequest {
+            identifiers: vec![Identifier::new(IdentifierKind::Klantnummer, "001234").unwrap()],
+            fetched_at: Utc::now(),
+        };
+        let found = csv.fetch(&request).await.unwrap();
+        let keys: Vec<&str> = found.records.iter().map(|r| r.key.as_str()).collect();
+        assert_eq!(keys, ["1", "3"]);
+        assert_eq!(
+            found.records[0].get("Naam"),
+            Some(&Value::Text("Zoë".into()))
+        );
+        assert_eq!(
+            found.records[0].get("Notitie"),
+            Some(&Value::Text("eerste\r\ntweede".into()))
+        );
+        assert_eq!(
+            found.records[1].get("Notitie"),
+            Some(&Value::Text("a;b".into()))
+        );
+        assert_eq!(found.records[0].location, "export.csv:2");
+        assert_eq!(found.records[1].location, "export.csv:5");
+        assert!(csv.check().await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn an_empty_file_and_invalid_utf8_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty = dir.path().join("leeg.csv");
+        std::fs::write(&empty, b"").unwrap();
+        let err = connector(&empty).check().await.unwrap_err().to_string();
+        assert!(err.contains("leeg.csv:1") && err.contains("empty"), "{err}");
+        let bad = dir.path().join("kapot.csv");
+        std::fs::write(
+            &bad,
+            "Nr;Klant;Naam;Notitie\n1;001234;a;b\n"
+                .as_bytes()
+                .iter()
+                .chain(b"2;001234;\xff\xfe;x\n")
+                .copied()
+                .collect::<Vec<u8>>(),
+        )
+        .unwrap();
+        let mut config: CsvConfig = toml::from_str(&format!(
+            "id = \"s\"\nlabel = \"S\"\npath = \"{}\"\nencoding = \"utf-8\"\n[[dataset]]\nname = \"D\"\nmatch = {{ klantnummer = \"Klant\" }}\nfields = {{ Nr = \"x\", Klant = \"x\", Naam = \"x\", Notitie = \"x\" }}\n",
+            bad.display()
+        ))
+        .unwrap();
+        config.has_header = true;
+        let err = CsvConnector::new(config)
+            .check()
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("kapot.csv:3") && err.contains("windows-1252"),
+            "{err}"
+        );
     }
 }

@@ -83,7 +83,9 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("inzage/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| SourceError::Config(format!("cannot set up the HTTP client: {}", causes(&e))))?;
+            .map_err(|e| {
+                SourceError::Config(format!("cannot set up the HTTP client: {}", causes(&e)))
+            })?;
         Ok(Client {
             http,
             base,
@@ -151,7 +153,7 @@ impl Client {
                     let safe = name.starts_with("$select")
                         || name.starts_with("$expand")
                         || name == "$top"
-                        || self.safe_params.iter().any(|s| *s == name);
+                        || self.safe_params.contains(&name);
                     if safe && !hide.iter().any(|h| !h.is_empty() && decode(v).contains(h)) {
                         format!("{k}={v}")
                     } else {
@@ -346,7 +348,9 @@ pub fn expect_json(answer: &Answer, shown: &str) -> Result<(), SourceError> {
 /// Exponential backoff with jitter: 250 ms, 500 ms, 1 s, ... up to 8 s,
 /// each between half and all of that.
 fn backoff(attempt: u32) -> Duration {
-    let full = 250u64.saturating_mul(1 << attempt.saturating_sub(1).min(5)).min(8_000);
+    let full = 250u64
+        .saturating_mul(1 << attempt.saturating_sub(1).min(5))
+        .min(8_000);
     Duration::from_millis(full / 2 + fastrand::u64(0..=full / 2))
 }
 
@@ -447,10 +451,17 @@ mod tests {
             "http://localhost/",
             "https://crm.example.org/",
         ] {
-            assert!(check_scheme(&Url::parse(ok).unwrap(), false).is_ok(), "{ok}");
+            assert!(
+                check_scheme(&Url::parse(ok).unwrap(), false).is_ok(),
+                "{ok}"
+            );
         }
-        let err = check_scheme(&Url::parse("http://crm.example.org/api").unwrap(), false).unwrap_err();
-        assert!(err.contains("http://crm.example.org") && err.contains("allow_insecure_http"), "{err}");
+        let err =
+            check_scheme(&Url::parse("http://crm.example.org/api").unwrap(), false).unwrap_err();
+        assert!(
+            err.contains("http://crm.example.org") && err.contains("allow_insecure_http"),
+            "{err}"
+        );
         assert!(check_scheme(&Url::parse("http://10.0.0.1/").unwrap(), true).is_ok());
         assert!(check_scheme(&Url::parse("ftp://h/").unwrap(), true).is_err());
     }

@@ -214,7 +214,10 @@ mod tests {
         let err = records_at(serde_json::json!({"items": []}), "data", "http://h/x")
             .unwrap_err()
             .to_string();
-        assert!(err.contains("http://h/x") && err.contains("`data`") && err.contains("items"), "{err}");
+        assert!(
+            err.contains("http://h/x") && err.contains("`data`") && err.contains("items"),
+            "{err}"
+        );
         let err = records_at(serde_json::json!({"value": [{"a": 1}, 3]}), "value", "u")
             .unwrap_err()
             .to_string();
@@ -226,8 +229,16 @@ mod tests {
         let err = parse(br#"{"value": [{"a": 1}, {"b": "x"#, "http://h/set")
             .unwrap_err()
             .to_string();
-        assert!(err.contains("http://h/set") && err.contains("$.value[1].b") && err.contains("cut off"), "{err}");
-        let err = parse(br#"{"value": [{"a": 1; "b": 2}]}"#, "u").unwrap_err().to_string();
-        assert!(err.contains("not valid JSON") && err.contains("$.value[0]"), "{err}");
+        assert!(
+            err.contains("http://h/set") && err.contains("$.value[1].b") && err.contains("cut off"),
+            "{err}"
+        );
+        let err = parse(br#"{"value": [{"a": 1; "b": 2}]}"#, "u")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("not valid JSON") && err.contains("$.value[0]"),
+            "{err}"
+        );
     }
 }

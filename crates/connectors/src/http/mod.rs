@@ -232,7 +232,8 @@ fn env_reference(value: &str) -> Option<String> {
 
 /// An OData property path: `klantnummer`, `zoekprofiel.huishoudgrootte`.
 fn is_property_path(name: &str) -> bool {
-    let re = Regex::new(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$").expect("valid regex");
+    let re =
+        Regex::new(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$").expect("valid regex");
     re.is_match(name)
 }
 
@@ -320,12 +321,19 @@ impl HttpConfig {
                 ),
                 Ok(url) => {
                     if let Err(message) = client::check_scheme(&url, self.allow_insecure_http) {
-                        problem(vec!["url".into()], message, "use https:// for systems on the network");
+                        problem(
+                            vec!["url".into()],
+                            message,
+                            "use https:// for systems on the network",
+                        );
                     }
                 }
             }
         }
-        for (key, value) in [("bearer_token", &self.bearer_token), ("api_key", &self.api_key)] {
+        for (key, value) in [
+            ("bearer_token", &self.bearer_token),
+            ("api_key", &self.api_key),
+        ] {
             if let Some(v) = value {
                 if env_reference(v).is_none() {
                     problem(
@@ -370,7 +378,9 @@ impl HttpConfig {
             if d.spec.matches.is_empty() {
                 problem(
                     at.clone(),
-                    format!("dataset `{name}` has no `match`: it could never be asked about a person"),
+                    format!(
+                        "dataset `{name}` has no `match`: it could never be asked about a person"
+                    ),
                     "add for example match = { klantnummer = \"klantnummer\" }",
                 );
             }
@@ -394,14 +404,20 @@ impl HttpConfig {
                         if !is_property_path(column) {
                             problem(
                                 at.clone(),
-                                format!("dataset `{name}`: `{column}` is not an OData property name"),
+                                format!(
+                                    "dataset `{name}`: `{column}` is not an OData property name"
+                                ),
                                 "use the property's name as $metadata lists it",
                             );
                         }
                     }
                 }
                 Dialect::Rest => match d.templates() {
-                    Err(e) => problem(at.clone(), format!("dataset `{name}`: {e}"), "see the http kind in the README"),
+                    Err(e) => problem(
+                        at.clone(),
+                        format!("dataset `{name}`: {e}"),
+                        "see the http kind in the README",
+                    ),
                     Ok(templates) => {
                         for (kind, _) in templates {
                             if !d.spec.matches.contains_key(&kind) {
@@ -597,7 +613,8 @@ impl Connector for HttpConnector {
         for (i, dataset) in self.config.dataset.iter().enumerate() {
             match self.config.dialect {
                 Dialect::Odata => {
-                    let records = odata::fetch(&self.client, &self.config, dataset, request).await?;
+                    let records =
+                        odata::fetch(&self.client, &self.config, dataset, request).await?;
                     let source = dataset.entity_set.clone().unwrap_or_default();
                     self.evaluate(dataset, &source, records, request, &mut outcome)?;
                 }

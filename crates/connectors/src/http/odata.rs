@@ -146,16 +146,18 @@ pub async fn fetch(
     Ok(records)
 }
 
+/// Entity type name -> its properties and navigation properties.
+pub type EntityTypes = HashMap<String, Vec<String>>;
+
 /// Entity sets (name -> entity type, unqualified) and entity types
 /// (name -> properties and navigation properties) of a CSDL document.
-pub fn parse_metadata(xml: &str) -> (Vec<(String, String)>, HashMap<String, Vec<String>>) {
+pub fn parse_metadata(xml: &str) -> (Vec<(String, String)>, EntityTypes) {
     let attr = Regex::new(r#"\b(Name|EntityType)\s*=\s*"([^"]*)""#).expect("valid regex");
     let set_tag = Regex::new(r"<EntitySet\b([^>]*)>").expect("valid regex");
     let type_block =
         Regex::new(r"(?s)<EntityType\b([^>]*[^/])>(.*?)</EntityType>").expect("valid regex");
-    let property =
-        Regex::new(r#"<(?:Property|NavigationProperty)\b[^>]*?\bName\s*=\s*"([^"]*)""#)
-            .expect("valid regex");
+    let property = Regex::new(r#"<(?:Property|NavigationProperty)\b[^>]*?\bName\s*=\s*"([^"]*)""#)
+        .expect("valid regex");
     let mut sets = Vec::new();
     for tag in set_tag.captures_iter(xml) {
         let mut name = None;
@@ -193,7 +195,9 @@ pub fn parse_metadata(xml: &str) -> (Vec<(String, String)>, HashMap<String, Vec<
 pub async fn check(client: &Client, config: &HttpConfig) -> Result<CheckReport, SourceError> {
     let url = client.url("$metadata")?;
     let shown = client.shown(&url, &[]);
-    let answer = client.get(&url, "application/xml", &headers(config), &[]).await?;
+    let answer = client
+        .get(&url, "application/xml", &headers(config), &[])
+        .await?;
     if answer.status == StatusCode::NOT_FOUND {
         return Err(SourceError::Missing {
             location: shown,

@@ -113,7 +113,8 @@ pub async fn fetch(
             };
             let found = json::records_at(body, &dataset.data_path, &shown)?;
             let count = found.len();
-            let fingerprint = Json::Array(found.iter().cloned().map(Json::Object).collect()).to_string();
+            let fingerprint =
+                Json::Array(found.iter().cloned().map(Json::Object).collect()).to_string();
             if count > 0 && previous.as_deref() == Some(fingerprint.as_str()) {
                 return Err(SourceError::Other(format!(
                     "{shown}: the server returned the same page twice; check the paging settings in connectors.toml"
@@ -219,6 +220,9 @@ mod tests {
             "/x/a%20b%2Fc%40d.nl?a=a%20b%2Fc%40d.nl"
         );
         let u = Url::parse("http://h/x?a=1").unwrap();
-        assert_eq!(with_param(&u, "page", "2").as_str(), "http://h/x?a=1&page=2");
+        assert_eq!(
+            with_param(&u, "page", "2").as_str(),
+            "http://h/x?a=1&page=2"
+        );
     }
 }

@@ -172,13 +172,24 @@ async fn odata_filters_by_every_identifier_in_one_request_and_follows_next_links
     );
     assert_eq!(keys(&outcome, "Klacht"), ["KLA0000004", "KLA0000006"]);
     let log = server.request_log();
-    let contact: Vec<&String> = log.iter().filter(|l| l.contains("/contactmomenten")).collect();
+    let contact: Vec<&String> = log
+        .iter()
+        .filter(|l| l.contains("/contactmomenten"))
+        .collect();
     assert_eq!(contact.len(), 3, "one query, three pages: {log:?}");
     assert!(contact[0].contains("%20or%20"), "{}", contact[0]);
-    assert!(contact[0].contains("$select=contactmomentid,klantnummer,emailadres"), "{}", contact[0]);
+    assert!(
+        contact[0].contains("$select=contactmomentid,klantnummer,emailadres"),
+        "{}",
+        contact[0]
+    );
     let record = &outcome.records[0];
     assert_eq!(record.source, "crm");
-    assert!(!record.location.contains("127.0.0.1"), "locations are stable: {}", record.location);
+    assert!(
+        !record.location.contains("127.0.0.1"),
+        "locations are stable: {}",
+        record.location
+    );
 }
 
 #[tokio::test]
@@ -198,12 +209,21 @@ async fn odata_injection_attempts_match_only_exact_values() {
     .unwrap();
     let server = start_crm(dir.path(), Knobs::default()).await.unwrap();
     let connector = crm(&server, "");
-    for attack in ["x' or 1 eq 1", "') or true", "X' or klantnummer ne '", "x'' or ''1'' eq ''1"] {
+    for attack in [
+        "x' or 1 eq 1",
+        "') or true",
+        "X' or klantnummer ne '",
+        "x'' or ''1'' eq ''1",
+    ] {
         let outcome = connector
             .fetch(&ask(&[(IdentifierKind::Klantnummer, attack)]))
             .await
             .unwrap();
-        assert!(outcome.records.is_empty(), "{attack}: {:?}", outcome.records);
+        assert!(
+            outcome.records.is_empty(),
+            "{attack}: {:?}",
+            outcome.records
+        );
     }
     let outcome = connector
         .fetch(&ask(&[
@@ -231,7 +251,10 @@ async fn throttling_is_waited_out_as_the_server_asks() {
     .unwrap();
     let started = Instant::now();
     let outcome = crm(&server, "").fetch(&two_emails()).await.unwrap();
-    assert!(started.elapsed() >= Duration::from_secs(1), "Retry-After honoured");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After honoured"
+    );
     assert_eq!(keys(&outcome, "Klacht").len(), 2);
 }
 
@@ -260,10 +283,20 @@ async fn server_errors_are_retried_and_a_long_retry_after_fails_at_once() {
     .await
     .unwrap();
     let started = Instant::now();
-    let err = crm(&server, "").fetch(&two_emails()).await.unwrap_err().to_string();
+    let err = crm(&server, "")
+        .fetch(&two_emails())
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(started.elapsed() < Duration::from_secs(2));
-    assert!(err.contains("HTTP 429") && err.contains("wait 120 s") && err.contains("retry_max_secs"), "{err}");
-    assert!(!err.contains("001011") && !err.contains("gulcan"), "no personal data: {err}");
+    assert!(
+        err.contains("HTTP 429") && err.contains("wait 120 s") && err.contains("retry_max_secs"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("001011") && !err.contains("gulcan"),
+        "no personal data: {err}"
+    );
 }
 
 #[tokio::test]
@@ -284,8 +317,14 @@ async fn a_hanging_server_times_out() {
         .unwrap_err()
         .to_string();
     assert!(started.elapsed() < Duration::from_secs(5));
-    assert!(err.contains("no answer within 1 s") && err.contains("2 attempts"), "{err}");
-    assert!(err.contains(&server.url) && err.contains("$filter=***"), "{err}");
+    assert!(
+        err.contains("no answer within 1 s") && err.contains("2 attempts"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&server.url) && err.contains("$filter=***"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -295,9 +334,19 @@ async fn refused_credentials_name_the_variable_never_the_token() {
     vars.set("T_CRM_URL", server.url.clone());
     vars.set("T_CRM_TOKEN", "wrong-token-123".into());
     let connector = HttpConnector::new(crm_config(""), &vars).unwrap();
-    let err = connector.fetch(&two_emails()).await.unwrap_err().to_string();
-    assert!(err.contains("HTTP 401") && err.contains("T_CRM_TOKEN"), "{err}");
-    assert!(!err.contains("wrong-token-123") && !err.contains("001011"), "{err}");
+    let err = connector
+        .fetch(&two_emails())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("HTTP 401") && err.contains("T_CRM_TOKEN"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("wrong-token-123") && !err.contains("001011"),
+        "{err}"
+    );
     let err = connector.check().await.unwrap_err().to_string();
     assert!(err.contains("T_CRM_TOKEN"), "{err}");
 }
@@ -327,7 +376,10 @@ async fn truncated_and_malformed_json_name_url_and_json_path() {
             .unwrap_err()
             .to_string();
         assert!(err.contains(expected), "{err}");
-        assert!(err.contains(&format!("{}/contactmomenten?", server.url)), "{err}");
+        assert!(
+            err.contains(&format!("{}/contactmomenten?", server.url)),
+            "{err}"
+        );
         assert!(err.contains("JSON path `$.value["), "{err}");
         assert!(!err.contains("001011"), "{err}");
     }
@@ -349,7 +401,10 @@ async fn a_server_that_dies_fails_the_fetch() {
         .await
         .unwrap_err()
         .to_string();
-    assert!(err.contains("klachten") && err.contains("gave up after 3 attempts"), "{err}");
+    assert!(
+        err.contains("klachten") && err.contains("gave up after 3 attempts"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -367,24 +422,52 @@ async fn responses_past_the_size_limit_are_refused() {
 async fn odata_check_reads_metadata() {
     let server = start_crm(&fixtures("crm"), Knobs::default()).await.unwrap();
     let report = crm(&server, "").check().await.unwrap();
-    assert!(report.summary.contains("3 entity sets"), "{}", report.summary);
+    assert!(
+        report.summary.contains("3 entity sets"),
+        "{}",
+        report.summary
+    );
 
     let mut vars = Variables::default();
     vars.set("T_CRM_URL", server.url.clone());
     vars.set("T_CRM_TOKEN", server.secret.clone());
     let mut missing = crm_config("");
     missing.dataset[1].entity_set = Some("incidents".into());
-    let err = HttpConnector::new(missing, &vars).unwrap().check().await.unwrap_err().to_string();
-    assert!(err.contains("entity set `incidents`") && err.contains("klachten"), "{err}");
+    let err = HttpConnector::new(missing, &vars)
+        .unwrap()
+        .check()
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("entity set `incidents`") && err.contains("klachten"),
+        "{err}"
+    );
 
     let mut undeclared = crm_config("");
     undeclared.dataset[1].spec.fields.shift_remove("status");
-    let err = HttpConnector::new(undeclared, &vars).unwrap().check().await.unwrap_err().to_string();
-    assert!(err.contains("not declared") && err.contains("status"), "{err}");
+    let err = HttpConnector::new(undeclared, &vars)
+        .unwrap()
+        .check()
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("not declared") && err.contains("status"),
+        "{err}"
+    );
 
     let mut typo = crm_config("");
-    typo.dataset[0].spec.fields.insert("kanal".into(), inzage_core::register::FieldSpec::Category("x".into()));
-    let err = HttpConnector::new(typo, &vars).unwrap().check().await.unwrap_err().to_string();
+    typo.dataset[0].spec.fields.insert(
+        "kanal".into(),
+        inzage_core::register::FieldSpec::Category("x".into()),
+    );
+    let err = HttpConnector::new(typo, &vars)
+        .unwrap()
+        .check()
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("`kanal` not found"), "{err}");
 }
 
@@ -406,7 +489,11 @@ async fn rest_reads_one_object_by_path_and_pages_by_page_and_limit() {
         keys(&outcome, "Reactie"),
         ["RCT1000038", "RCT1000047", "RCT1000056", "RCT1000063"]
     );
-    let inschrijving = outcome.records.iter().find(|r| r.dataset == "Inschrijving").unwrap();
+    let inschrijving = outcome
+        .records
+        .iter()
+        .find(|r| r.dataset == "Inschrijving")
+        .unwrap();
     assert_eq!(
         inschrijving.get("zoekprofiel.huishoudgrootte"),
         Some(&inzage_core::Value::Integer(1))
@@ -416,8 +503,16 @@ async fn rest_reads_one_object_by_path_and_pages_by_page_and_limit() {
         .iter()
         .filter(|l| l.contains("/reacties?registratienummer=444232518"))
         .count();
-    assert_eq!(pages, 5, "four full pages of one, then an empty one: {log:?}");
-    assert!(connector.check().await.unwrap().summary.contains("HTTP 200"));
+    assert_eq!(
+        pages, 5,
+        "four full pages of one, then an empty one: {log:?}"
+    );
+    assert!(connector
+        .check()
+        .await
+        .unwrap()
+        .summary
+        .contains("HTTP 200"));
 }
 
 #[tokio::test]
@@ -433,7 +528,11 @@ async fn rest_follows_cursors_and_link_headers() {
     .unwrap();
     for paging in ["cursor", "link"] {
         let mut config = woningnet_config("");
-        config.dataset[1].paging = if paging == "cursor" { Paging::Cursor } else { Paging::Link };
+        config.dataset[1].paging = if paging == "cursor" {
+            Paging::Cursor
+        } else {
+            Paging::Link
+        };
         let mut vars = Variables::default();
         vars.set("T_WN_URL", server.url.clone());
         vars.set("T_WN_KEY", server.secret.clone());
@@ -444,7 +543,11 @@ async fn rest_follows_cursors_and_link_headers() {
             .await
             .unwrap();
         assert_eq!(keys(&outcome, "Reactie").len(), 4, "{paging}");
-        assert_eq!(server.requests() - before, 5, "{paging}: one object + four pages");
+        assert_eq!(
+            server.requests() - before,
+            5,
+            "{paging}: one object + four pages"
+        );
     }
 }
 
@@ -462,7 +565,10 @@ async fn rest_check_names_the_api_key_variable() {
         .await
         .unwrap_err()
         .to_string();
-    assert!(err.contains("HTTP 401") && err.contains("T_WN_KEY"), "{err}");
+    assert!(
+        err.contains("HTTP 401") && err.contains("T_WN_KEY"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -470,13 +576,22 @@ fn plain_http_to_another_host_is_refused_with_the_url() {
     let mut config = crm_config("");
     config.url = "http://crm.example.org/odata".into();
     let problems = config.validate();
-    assert!(problems[0].1.contains("http://crm.example.org"), "{problems:?}");
+    assert!(
+        problems[0].1.contains("http://crm.example.org"),
+        "{problems:?}"
+    );
     let mut vars = Variables::default();
     vars.set("T_CRM_TOKEN", "t".into());
     let mut config = crm_config("");
     vars.set("T_CRM_URL", "http://10.1.2.3:8080/odata".into());
-    let err = HttpConnector::new(config.clone(), &vars).err().unwrap().to_string();
-    assert!(err.contains("http://10.1.2.3:8080") && err.contains("allow_insecure_http"), "{err}");
+    let err = HttpConnector::new(config.clone(), &vars)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.contains("http://10.1.2.3:8080") && err.contains("allow_insecure_http"),
+        "{err}"
+    );
     config.allow_insecure_http = true;
     assert!(HttpConnector::new(config, &vars).is_ok());
 }
@@ -488,9 +603,20 @@ fn configuration_mistakes_are_named() {
     config.dataset[0].path = Some("/inschrijvingen/{email}".into());
     config.dataset[1].path = Some("/reacties".into());
     let problems: Vec<String> = config.validate().into_iter().map(|p| p.1).collect();
-    assert!(problems.iter().any(|p| p.contains("api_key")), "{problems:?}");
-    assert!(problems.iter().any(|p| p.contains("{email}") && p.contains("match")), "{problems:?}");
-    assert!(problems.iter().any(|p| p.contains("no placeholder")), "{problems:?}");
+    assert!(
+        problems.iter().any(|p| p.contains("api_key")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("{email}") && p.contains("match")),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.contains("no placeholder")),
+        "{problems:?}"
+    );
 }
 
 #[test]
@@ -499,7 +625,10 @@ fn odata_literals_double_quotes_and_select_skips_expanded() {
     assert!(!odata::valid_literal("a\nb"));
     let mut d = crm_config("").dataset.remove(0);
     d.expand = Some("owner($select=name,mail),regarding".into());
-    d.spec.fields.insert("owner.name".into(), inzage_core::register::FieldSpec::Category("x".into()));
+    d.spec.fields.insert(
+        "owner.name".into(),
+        inzage_core::register::FieldSpec::Category("x".into()),
+    );
     assert_eq!(d.expanded(), ["owner", "regarding"]);
     assert!(!odata::select(&d).contains(&"owner".to_string()));
 }

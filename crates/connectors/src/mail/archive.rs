@@ -115,6 +115,9 @@ pub struct Search<'a> {
     pub threads: usize,
     /// Set to stop early (the fetch was cancelled).
     pub cancel: Option<Arc<AtomicBool>>,
+    /// mbox files are cut into pieces of about this size, at message
+    /// boundaries, shared among the workers ([`CHUNK`] by default).
+    pub chunk_bytes: usize,
 }
 
 /// An error reading a source (not a message): the file is missing or
@@ -139,8 +142,8 @@ enum Unit {
     File(PathBuf),
 }
 
-/// Mbox files smaller than this are not split.
-const CHUNK: usize = 32 << 20;
+/// The default piece of an mbox file one worker takes at a time.
+pub const CHUNK: usize = 32 << 20;
 
 /// Message files up to this size are read, larger ones mapped.
 const READ_LIMIT: u64 = 1 << 20;
@@ -239,7 +242,7 @@ pub fn search(sources: &[Source], s: &Search<'_>) -> Result<Found, SourceIo> {
                 maps.push((path.clone(), m));
                 let mut start = 0;
                 while start < len {
-                    let end = (start + CHUNK).min(len);
+                    let end = (start + s.chunk_bytes.max(1)).min(len);
                     units.push(Unit::Chunk { file, start, end });
                     start = end;
                 }
@@ -292,7 +295,8 @@ pub fn search(sources: &[Source], s: &Search<'_>) -> Result<Found, SourceIo> {
         all.parsed += f.parsed;
         all.bytes += f.bytes;
     }
-    all.hits.sort_by(|a, b| order(&a.location).cmp(&order(&b.location)));
+    all.hits
+        .sort_by(|a, b| order(&a.location).cmp(&order(&b.location)));
     all.problems
         .sort_by(|a, b| order(&a.location).cmp(&order(&b.location)));
     Ok(all)
@@ -380,7 +384,12 @@ fn scan_chunk(
     }
 }
 
-fn scan_file(path: &Path, needles: &Needles, s: &Search<'_>, found: &mut Found) -> Result<(), SourceIo> {
+fn scan_file(
+    path: &Path,
+    needles: &Needles,
+    s: &Search<'_>,
+    found: &mut Found,
+) -> Result<(), SourceIo> {
     let io = |cause| SourceIo {
         path: path.to_path_buf(),
         cause,
@@ -454,9 +463,7 @@ fn look_at(
     } else {
         Cow::Borrowed(raw)
     };
-    let mentions = || {
-        contains_email(raw, &needles.emails) || contains_token(raw, &needles.tokens)
-    };
+    let mentions = || contains_email(raw, &needles.emails) || contains_token(raw, &needles.tokens);
     if raw.iter().all(u8::is_ascii_whitespace) {
         if mbox {
             found.problems.push(Problem {
@@ -483,7 +490,9 @@ fn look_at(
             if mentions() {
                 found.problems.push(Problem {
                     location,
-                    reason: "no message headers found; the text mentions an identifier of this request".into(),
+                    reason:
+                        "no message headers found; the text mentions an identifier of this request"
+                            .into(),
                 });
             }
         }
@@ -493,7 +502,13 @@ fn look_at(
 fn email_list(n: &Needles) -> Vec<String> {
     n.emails
         .iter()
-        .map(|(l, d)| format!("{}@{}", String::from_utf8_lossy(l), String::from_utf8_lossy(d)))
+        .map(|(l, d)| {
+            format!(
+                "{}@{}",
+                String::from_utf8_lossy(l),
+                String::from_utf8_lossy(d)
+            )
+        })
         .collect()
 }
 
@@ -519,7 +534,10 @@ mod tests {
             &*unescape(m, MboxFormat::Mboxo),
             b"Subject: x\n\nFrom a\n>>From b\nFrom: c\n"
         );
-        assert!(matches!(unescape(b"a\nb", MboxFormat::Mboxrd), Cow::Borrowed(_)));
+        assert!(matches!(
+            unescape(b"a\nb", MboxFormat::Mboxrd),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

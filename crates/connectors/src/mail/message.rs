@@ -205,7 +205,9 @@ fn join_addresses<'a>(headers: impl IntoIterator<Item = &'a Address<'a>>) -> Str
     for header in headers {
         for addr in header.iter() {
             let s = match (addr.name(), addr.address()) {
-                (Some(n), Some(a)) if !n.trim().is_empty() => format!("{} <{}>", n.trim(), a.trim()),
+                (Some(n), Some(a)) if !n.trim().is_empty() => {
+                    format!("{} <{}>", n.trim(), a.trim())
+                }
                 (_, Some(a)) => a.trim().to_string(),
                 (Some(n), None) => n.trim().to_string(),
                 (None, None) => continue,
@@ -235,8 +237,7 @@ pub fn has_token(text: &str, token: &str) -> bool {
         let end = at + needle.len();
         let before = text[..at].chars().next_back();
         let after = text[end..].chars().next();
-        if !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-        {
+        if !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric) {
             return true;
         }
         from = at + 1;

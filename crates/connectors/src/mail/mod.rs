@@ -58,14 +58,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use inzage_core::register::ColumnRef;
 use inzage_core::{
     CheckReport, Connector, DatasetSpec, FetchOutcome, FetchRequest, Field, Identifier,
     IdentifierKind, Record, ReviewItem, SourceError, Value,
 };
-use inzage_core::register::ColumnRef;
 use serde::Deserialize;
 
-pub use archive::{search, Found, Hit, MboxFormat, Problem, Search, Source, SourceIo};
+pub use archive::{search, Found, Hit, MboxFormat, Problem, Search, Source, SourceIo, CHUNK};
 
 /// The fields of a `Bericht` record, in order.
 pub const FIELDS: [&str; 10] = [
@@ -153,7 +153,10 @@ impl MailConfig {
         if self.dataset.len() != 1 {
             problems.push((
                 vec![],
-                format!("a mail source has exactly one dataset; found {}", self.dataset.len()),
+                format!(
+                    "a mail source has exactly one dataset; found {}",
+                    self.dataset.len()
+                ),
                 "add one [[connector.dataset]] named `Bericht`".into(),
             ));
         }
@@ -167,7 +170,10 @@ impl MailConfig {
                 ));
             }
             for (kind, cols) in &d.spec.matches {
-                let target = MATCH_TARGETS.iter().find(|(k, _)| k == kind).map(|(_, t)| *t);
+                let target = MATCH_TARGETS
+                    .iter()
+                    .find(|(k, _)| k == kind)
+                    .map(|(_, t)| *t);
                 let ok = matches!((target, cols), (Some(t), ColumnRef::One(c)) if c == t);
                 if !ok {
                     let mut path = at.clone();
@@ -198,7 +204,8 @@ impl MailConfig {
                 }
             }
             for field in FIELDS {
-                if !d.spec.fields.contains_key(field) && !d.spec.exclude.iter().any(|e| e == field) {
+                if !d.spec.fields.contains_key(field) && !d.spec.exclude.iter().any(|e| e == field)
+                {
                     let mut path = at.clone();
                     path.push("fields".into());
                     problems.push((
@@ -236,8 +243,9 @@ impl MailConfig {
     pub fn sources(&self) -> Result<Vec<Source>, SourceError> {
         let mut out: Vec<Source> = Vec::new();
         for pattern in &self.paths {
-            let paths = glob::glob(pattern)
-                .map_err(|e| SourceError::Config(format!("`{pattern}` is not a valid glob: {e}")))?;
+            let paths = glob::glob(pattern).map_err(|e| {
+                SourceError::Config(format!("`{pattern}` is not a valid glob: {e}"))
+            })?;
             let mut any = false;
             for p in paths {
                 let p = p.map_err(|e| SourceError::Io {
@@ -302,8 +310,10 @@ impl MailConnector {
             .identifiers
             .iter()
             .filter(|i| {
-                matches!(i.kind, IdentifierKind::Klantnummer | IdentifierKind::Contractnummer)
-                    && accepts(i.kind)
+                matches!(
+                    i.kind,
+                    IdentifierKind::Klantnummer | IdentifierKind::Contractnummer
+                ) && accepts(i.kind)
             })
             .cloned()
             .collect();
@@ -321,6 +331,7 @@ impl MailConnector {
                 format: self.config.mbox_format,
                 threads: self.threads(),
                 cancel,
+                chunk_bytes: CHUNK,
             },
         )
         .map_err(|e| SourceError::Io {
@@ -343,16 +354,24 @@ impl MailConnector {
                 .collect();
             matched_on.sort();
             matched_on.dedup();
-            outcome
-                .records
-                .push(record(&self.config.id, &dataset.spec, &hit, key, matched_on, request));
+            outcome.records.push(record(
+                &self.config.id,
+                &dataset.spec,
+                &hit,
+                key,
+                matched_on,
+                request,
+            ));
         }
         for p in found.problems {
             outcome.review.push(ReviewItem {
                 source: self.config.id.clone(),
                 dataset: dataset.spec.name.clone(),
                 location: p.location,
-                reason: format!("message could not be read completely ({}); check it by hand", p.reason),
+                reason: format!(
+                    "message could not be read completely ({}); check it by hand",
+                    p.reason
+                ),
             });
         }
         Ok(outcome)
@@ -379,7 +398,12 @@ fn record(
     let bijlagen = a
         .attachments
         .iter()
-        .map(|x| format!("{} ({}, {} bytes, sha256 {})", x.file_name, x.mime_type, x.size, x.sha256))
+        .map(|x| {
+            format!(
+                "{} ({}, {} bytes, sha256 {})",
+                x.file_name, x.mime_type, x.size, x.sha256
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n");
     let via = matched_on
@@ -448,9 +472,11 @@ pub fn read_attachments(
         Some(off) => {
             let data = bytes.get(off..).unwrap_or_default();
             let start = memchr::memchr(b'\n', data).map_or(data.len(), |i| i + 1);
-            let end = memchr::memmem::find(&data[start..], b"\nFrom ")
-                .map_or(data.len(), |i| start + i);
-            archive::unescape(&data[start..end], format).into_owned().into()
+            let end =
+                memchr::memmem::find(&data[start..], b"\nFrom ").map_or(data.len(), |i| start + i);
+            archive::unescape(&data[start..end], format)
+                .into_owned()
+                .into()
         }
     };
     let Some(m) = MessageParser::new().parse(&raw[..]) else {

@@ -190,7 +190,10 @@ fn finish<'a>(
 }
 
 fn trim(b: &[u8]) -> &[u8] {
-    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
     let end = b
         .iter()
         .rposition(|c| !c.is_ascii_whitespace())
@@ -387,10 +390,7 @@ fn walk(data: &[u8], needles: &Needles, depth: usize) -> Flow {
         let (end, resume) = match stack.last() {
             None => (data.len(), None),
             Some(level) => match memmem::find(&data[head.body..], &level.delimiter) {
-                Some(i) => (
-                    head.body + i,
-                    Some(head.body + i + level.delimiter.len()),
-                ),
+                Some(i) => (head.body + i, Some(head.body + i + level.delimiter.len())),
                 None => unsure!("a MIME boundary is never closed (truncated message?)"),
             },
         };
@@ -525,7 +525,8 @@ fn find_ci(hay: &[u8], needle: &[u8]) -> bool {
         let mut from = 0;
         while let Some(i) = memchr::memchr(first, &hay[from..]) {
             let at = from + i;
-            if hay.len() >= at + needle.len() && hay[at..at + needle.len()].eq_ignore_ascii_case(needle)
+            if hay.len() >= at + needle.len()
+                && hay[at..at + needle.len()].eq_ignore_ascii_case(needle)
             {
                 return true;
             }
@@ -535,7 +536,8 @@ fn find_ci(hay: &[u8], needle: &[u8]) -> bool {
     }
     let lower = first.to_ascii_lowercase();
     for at in memchr::memchr2_iter(first, lower, hay) {
-        if hay.len() >= at + needle.len() && hay[at..at + needle.len()].eq_ignore_ascii_case(needle) {
+        if hay.len() >= at + needle.len() && hay[at..at + needle.len()].eq_ignore_ascii_case(needle)
+        {
             return true;
         }
     }
@@ -551,7 +553,8 @@ fn text_contains(
     tokens: &[Vec<u8>],
 ) -> Result<bool, String> {
     let decoded = decode(body, cte)?;
-    let text: String = match charset.and_then(mail_parser::decoders::charsets::map::charset_decoder) {
+    let text: String = match charset.and_then(mail_parser::decoders::charsets::map::charset_decoder)
+    {
         Some(decoder) => decoder(&decoded),
         None => String::from_utf8_lossy(&decoded).into_owned(),
     };
@@ -642,7 +645,10 @@ fn quoted_printable(body: &[u8]) -> Result<Vec<u8>, String> {
             i = j + 1;
             continue;
         }
-        match (body.get(i).copied().and_then(hex), body.get(i + 1).copied().and_then(hex)) {
+        match (
+            body.get(i).copied().and_then(hex),
+            body.get(i + 1).copied().and_then(hex),
+        ) {
             (Some(h), Some(l)) => {
                 out.push(h << 4 | l);
                 i += 2;
@@ -680,7 +686,10 @@ mod tests {
     #[test]
     fn binary_parts_are_skipped_and_text_parts_decoded() {
         let msg = b"From: a@b.nl\nContent-Type: multipart/mixed; boundary=\"XX\"\n\n--XX\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\nS2xhbnRudW1tZXIgMDAxMDQy\n--XX\nContent-Type: application/pdf\nContent-Transfer-Encoding: base64\n\nMDAxMDk5\n--XX--\n";
-        assert_eq!(prefilter(msg, &needles(&[], &["001042"])), Verdict::Candidate);
+        assert_eq!(
+            prefilter(msg, &needles(&[], &["001042"])),
+            Verdict::Candidate
+        );
         // 001099 only inside the pdf: skipped
         assert_eq!(prefilter(msg, &needles(&[], &["001099"])), Verdict::Reject);
     }

@@ -387,14 +387,7 @@ impl Connector for SqlConnector {
                 let location = format!("{} dataset `{}`", self.location(), dataset.spec.name);
                 let matcher =
                     TableMatcher::new(&self.config.id, &dataset.spec, &columns, &location)?;
-                let undeclared = matcher.undeclared_columns();
-                if !undeclared.is_empty() {
-                    return Err(SourceError::Config(format!(
-                        "dataset `{}`: the query returns columns not declared in connectors.toml: {}; add them to fields with a category, or to `exclude`",
-                        dataset.spec.name,
-                        undeclared.join(", ")
-                    )));
-                }
+                matcher.require_declared(&location)?;
                 prepared += 1;
             }
         }

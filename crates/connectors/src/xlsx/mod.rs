@@ -219,15 +219,7 @@ impl Connector for XlsxConnector {
                 let sheet = read_sheet(&config.path, dataset)?;
                 let matcher =
                     TableMatcher::new(&config.id, &dataset.spec, &sheet.headers, &sheet.location)?;
-                let undeclared = matcher.undeclared_columns();
-                if !undeclared.is_empty() {
-                    return Err(SourceError::Config(format!(
-                        "{}: dataset `{}`: columns not declared in connectors.toml: {}; add them to the dataset's fields with a category, or to `exclude`",
-                        sheet.location,
-                        dataset.spec.name,
-                        undeclared.join(", ")
-                    )));
-                }
+                matcher.require_declared(&sheet.location)?;
                 rows += sheet.rows.len();
             }
             Ok(CheckReport {
@@ -273,5 +265,101 @@ impl Connector for XlsxConnector {
         })
         .await
         .map_err(|e| SourceError::Other(format!("fetch task failed: {e}")))?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{NaiveDate, Utc};
+    use inzage_core::{Identifier, IdentifierKind};
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+
+    /// A workbook as Excel users make it: a title row, the header in row 3,
+    /// a klantnummer as text with leading zeros, a date cell.
+    fn workbook(dir: &Path) -> PathBuf {
+        let mut wb = Workbook::new();
+        let sheet = wb.add_worksheet();
+        sheet.set_name("Antwoorden").unwrap();
+        sheet.write_string(0, 0, "Export").unwrap();
+        for (c, h) in ["Nummer", "Klantnummer", "Datum", "Cijfer"]
+            .iter()
+            .enumerate()
+        {
+            sheet.write_string(2, c as u16, *h).unwrap();
+        }
+        let date = Format::new().set_num_format("dd-mm-yyyy");
+        sheet.write_string(3, 0, "R1").unwrap();
+        sheet.write_string(3, 1, "001234").unwrap();
+        sheet
+            .write_datetime_with_format(3, 2, ExcelDateTime::from_ymd(2024, 2, 29).unwrap(), &date)
+            .unwrap();
+        sheet.write_number(3, 3, 8.0).unwrap();
+        sheet.write_string(4, 0, "R2").unwrap();
+        sheet.write_number(4, 1, 1234.0).unwrap();
+        let path = dir.join("kwh.xlsx");
+        wb.save(&path).unwrap();
+        path
+    }
+
+    fn connector(path: PathBuf, sheet: &str) -> XlsxConnector {
+        let toml_text = format!(
+            "id = \"kwh\"\nlabel = \"KWH\"\npath = \"{}\"\n[[dataset]]\nname = \"Enquete\"\nsheet = \"{sheet}\"\nheader_row = 3\nkey = \"Nummer\"\nmatch = {{ klantnummer = \"Klantnummer\" }}\n[dataset.fields]\nNummer = \"x\"\nKlantnummer = {{ category = \"x\", type = \"text\" }}\nDatum = {{ category = \"x\", type = \"date\" }}\nCijfer = \"x\"\n",
+            path.display()
+        );
+        XlsxConnector::new(toml::from_str(&toml_text).unwrap())
+    }
+
+    fn request(klantnummer: &str) -> FetchRequest {
+        FetchRequest {
+            identifiers: vec![Identifier::new(IdentifierKind::Klantnummer, klantnummer).unwrap()],
+            fetched_at: Utc::now(),
+        }
+    }
+
+    #[tokio::test]
+    async fn text_identifiers_keep_leading_zeros_and_dates_are_dates() {
+        let dir = tempfile::tempdir().unwrap();
+        let xlsx = connector(workbook(dir.path()), "Antwoorden");
+        let found = xlsx.fetch(&request("001234")).await.unwrap();
+        assert_eq!(
+            found.records.len(),
+            1,
+            "only the text cell 001234 matches 001234"
+        );
+        let record = &found.records[0];
+        assert_eq!(record.key, "R1");
+        assert_eq!(
+            record.get("Klantnummer"),
+            Some(&Value::Text("001234".into()))
+        );
+        assert_eq!(
+            record.get("Datum"),
+            Some(&Value::Date(NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()))
+        );
+        assert_eq!(record.location, "kwh.xlsx!Antwoorden:4");
+        // A klantnummer typed as a number is read as its digits, not 1234.0.
+        let numeric = xlsx.fetch(&request("1234")).await.unwrap();
+        assert_eq!(numeric.records.len(), 1);
+        assert_eq!(
+            numeric.records[0].get("Klantnummer"),
+            Some(&Value::Text("1234".into()))
+        );
+        assert!(xlsx.check().await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_wrong_sheet_name_lists_the_sheets() {
+        let dir = tempfile::tempdir().unwrap();
+        let xlsx = connector(workbook(dir.path()), "Antwoord");
+        let err = xlsx
+            .fetch(&request("001234"))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("sheet \"Antwoord\"") && err.contains("Antwoorden"),
+            "{err}"
+        );
     }
 }

@@ -19,7 +19,9 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::{Map, Value};
 
-use super::{comparable, encode, error, parse_filter, properties, AuthStyle, Knobs, RunningServer, Shared};
+use super::{
+    comparable, encode, error, parse_filter, properties, AuthStyle, Knobs, RunningServer, Shared,
+};
 
 /// Starts the CRM on 127.0.0.1 (random port) serving `data_dir/*.json`.
 /// Its URL ends in `/odata`; its secret is the bearer token.
@@ -165,10 +167,8 @@ async fn entity_set(
         body.insert("@odata.nextLink".into(), Value::String(next));
     }
     let mut resp = axum::Json(Value::Object(body)).into_response();
-    resp.headers_mut().insert(
-        "OData-Version",
-        HeaderValue::from_static("4.0"),
-    );
+    resp.headers_mut()
+        .insert("OData-Version", HeaderValue::from_static("4.0"));
     if let Some(m) = max_page {
         if let Ok(v) = HeaderValue::from_str(&format!("odata.maxpagesize={m}")) {
             resp.headers_mut().insert("Preference-Applied", v);

@@ -277,7 +277,10 @@ async fn knobs_layer(State(s): State<Arc<Shared>>, req: Request, next: Next) -> 
             .into_response();
     }
     if take(&s.throttle_left) {
-        let mut resp = (StatusCode::TOO_MANY_REQUESTS, "slow down (test server knob)")
+        let mut resp = (
+            StatusCode::TOO_MANY_REQUESTS,
+            "slow down (test server knob)",
+        )
             .into_response();
         resp.headers_mut().insert(
             header::RETRY_AFTER,
@@ -297,8 +300,10 @@ async fn knobs_layer(State(s): State<Arc<Shared>>, req: Request, next: Next) -> 
             ),
         };
         let mut resp = (StatusCode::UNAUTHORIZED, axum::Json(body)).into_response();
-        resp.headers_mut()
-            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+        resp.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static(challenge),
+        );
         return resp;
     }
     let resp = next.run(req).await;
@@ -307,8 +312,7 @@ async fn knobs_layer(State(s): State<Arc<Shared>>, req: Request, next: Next) -> 
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("json"));
-    if is_json && resp.status().is_success() && (s.knobs.truncate_json || s.knobs.malformed_json)
-    {
+    if is_json && resp.status().is_success() && (s.knobs.truncate_json || s.knobs.malformed_json) {
         let (mut parts, body) = resp.into_parts();
         let bytes = axum::body::to_bytes(body, usize::MAX)
             .await

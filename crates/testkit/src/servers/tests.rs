@@ -139,7 +139,10 @@ async fn woningnet_pages_by_page_limit_link_and_cursor() {
     }
     assert_eq!(got.len(), 4);
     let (_, _, body) = get(
-        &format!("{}/reacties?registratienummer=444232518&cursor=o3&limit=1", wn.url),
+        &format!(
+            "{}/reacties?registratienummer=444232518&cursor=o3&limit=1",
+            wn.url
+        ),
         key,
     )
     .await;
@@ -151,7 +154,9 @@ async fn woningnet_pages_by_page_limit_link_and_cursor() {
         StatusCode::BAD_REQUEST
     );
     assert_eq!(
-        get(&format!("{}/status", wn.url), ("X-Api-Key", "nope")).await.0,
+        get(&format!("{}/status", wn.url), ("X-Api-Key", "nope"))
+            .await
+            .0,
         StatusCode::UNAUTHORIZED
     );
 }
@@ -182,9 +187,17 @@ async fn knobs_fail_throttle_mangle_and_die() {
     assert!(serde_json::from_str::<Value>(&body).unwrap_err().is_eof());
     get(&url, key).await;
     // The fifth request gets no answer, and the server is gone.
-    let fifth = reqwest::Client::new().get(&url).header(key.0, key.1).send().await;
+    let fifth = reqwest::Client::new()
+        .get(&url)
+        .header(key.0, key.1)
+        .send()
+        .await;
     assert!(fifth.is_err());
-    let sixth = reqwest::Client::new().get(&url).header(key.0, key.1).send().await;
+    let sixth = reqwest::Client::new()
+        .get(&url)
+        .header(key.0, key.1)
+        .send()
+        .await;
     assert!(sixth.unwrap_err().is_connect());
     assert_eq!(wn.requests(), 5);
 }
@@ -202,5 +215,7 @@ async fn malformed_json_has_a_syntax_error() {
     .unwrap();
     let (h, v) = bearer(&crm);
     let (_, _, body) = get(&format!("{}/notities", crm.url), (h, &v)).await;
-    assert!(serde_json::from_str::<Value>(&body).unwrap_err().is_syntax());
+    assert!(serde_json::from_str::<Value>(&body)
+        .unwrap_err()
+        .is_syntax());
 }

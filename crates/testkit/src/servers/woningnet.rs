@@ -86,9 +86,7 @@ async fn list(
                 Some(n) => cursor = Some(n),
                 None => return error(StatusCode::BAD_REQUEST, "invalid cursor"),
             },
-            field if props.iter().any(|p| p == field) => {
-                filters.push((key.clone(), value.clone()))
-            }
+            field if props.iter().any(|p| p == field) => filters.push((key.clone(), value.clone())),
             other => {
                 return error(
                     StatusCode::BAD_REQUEST,
