@@ -1,10 +1,12 @@
 //! End-to-end tests: the `inzage` binary on the fixture estate.
 
 mod archive;
+mod attachments;
 mod bad_input;
 mod cli;
 mod config_check;
 mod http;
+mod mail;
 mod new_source;
 mod postgres;
 mod report;

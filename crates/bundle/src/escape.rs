@@ -43,6 +43,27 @@ pub fn file_name(raw: &str) -> String {
     }
 }
 
+/// A file name from source data that keeps its extension: letters, digits,
+/// `.`, `-` and `_`, never starting with `.`, never empty.
+pub fn attachment_name(raw: &str) -> String {
+    let cleaned: String = raw
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let trimmed = cleaned.trim_start_matches(['.', '_']);
+    if trimmed.is_empty() {
+        "bijlage".to_string()
+    } else {
+        trimmed.chars().take(120).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,6 +76,17 @@ mod tests {
         assert_eq!(spreadsheet_cell("-12.50"), "-12.50");
         assert_eq!(spreadsheet_cell("-"), "'-");
         assert_eq!(spreadsheet_cell("001234"), "001234");
+    }
+
+    #[test]
+    fn attachment_names_keep_their_extension_and_stay_in_their_folder() {
+        assert_eq!(
+            attachment_name("Huurcontract 2024.pdf"),
+            "Huurcontract_2024.pdf"
+        );
+        assert_eq!(attachment_name("../../x.sh"), "x.sh");
+        assert_eq!(attachment_name(".."), "bijlage");
+        assert_eq!(attachment_name("a/b\\c.txt"), "a_b_c.txt");
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub mod xlsx;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use inzage_core::{DatasetSpec, Lang, Register, ReviewItem};
+use inzage_core::{AttachedFile, DatasetSpec, Lang, Register, ReviewItem};
 use inzage_engine::Findings;
 use serde::Serialize;
 
@@ -102,12 +102,25 @@ fn serialise<E: std::fmt::Display>(e: E) -> BundleError {
     BundleError::Serialise(e.to_string())
 }
 
-/// Writes an access bundle for the findings to `out`.
+/// Files that travel with one record (mail attachments).
+#[derive(Clone, Debug)]
+pub struct RecordFiles {
+    /// Connector id.
+    pub source: String,
+    /// The record's key.
+    pub key: String,
+    /// The files.
+    pub files: Vec<AttachedFile>,
+}
+
+/// Writes an access bundle for the findings to `out`; `attached` files go
+/// under `attachments/<source>/<record key>/`.
 pub fn write_access_bundle(
     out: &Path,
     register: &Register,
     sources: &[SourceInfo],
     findings: &Findings,
+    attached: &[RecordFiles],
     options: &BundleOptions,
 ) -> Result<BundleSummary, BundleError> {
     let report_input = report::ReportInput {
@@ -146,6 +159,26 @@ pub fn write_access_bundle(
             entries.push(Entry {
                 path: format!("{stem}.csv"),
                 bytes: data::dataset_csv(spec, &records).map_err(serialise)?,
+            });
+        }
+    }
+    for record in attached {
+        let folder = format!(
+            "attachments/{}/{}",
+            escape::file_name(&record.source),
+            escape::file_name(&record.key)
+        );
+        let mut used = std::collections::HashSet::new();
+        for file in &record.files {
+            let mut name = escape::attachment_name(&file.file_name);
+            let mut n = 1;
+            while !used.insert(name.clone()) {
+                n += 1;
+                name = format!("{n}-{}", escape::attachment_name(&file.file_name));
+            }
+            entries.push(Entry {
+                path: format!("{folder}/{name}"),
+                bytes: file.bytes.clone(),
             });
         }
     }

@@ -43,6 +43,16 @@ pub struct FetchOutcome {
     pub review: Vec<ReviewItem>,
 }
 
+/// A file that belongs to a record (a mail attachment) and goes into the
+/// bundle with it.
+#[derive(Clone, Debug)]
+pub struct AttachedFile {
+    /// A safe file name: no path separators, no `..`.
+    pub file_name: String,
+    /// The content.
+    pub bytes: Vec<u8>,
+}
+
 /// The result of a successful `check`.
 #[derive(Clone, Debug)]
 pub struct CheckReport {
@@ -136,4 +146,11 @@ pub trait Connector: Send + Sync {
 
     /// Finds the records that match the given identifiers.
     async fn fetch(&self, request: &FetchRequest) -> Result<FetchOutcome, SourceError>;
+
+    /// Files that belong to one of this source's records and that the
+    /// configuration says go into the bundle (mail attachments with
+    /// `include_attachments = true`). None by default.
+    async fn attachments(&self, _record: &Record) -> Result<Vec<AttachedFile>, SourceError> {
+        Ok(Vec::new())
+    }
 }

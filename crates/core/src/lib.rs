@@ -9,7 +9,9 @@ pub mod identifier;
 pub mod record;
 pub mod register;
 
-pub use connector::{CheckReport, Connector, FetchOutcome, FetchRequest, ReviewItem, SourceError};
+pub use connector::{
+    AttachedFile, CheckReport, Connector, FetchOutcome, FetchRequest, ReviewItem, SourceError,
+};
 pub use identifier::{Identifier, IdentifierKind, PersonKey};
 pub use record::{Field, Record, Value};
 pub use register::{DatasetSpec, Lang, Register, Text};

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use anyhow::{anyhow, Context};
 use chrono::{DateTime, TimeZone, Utc};
-use inzage_bundle::{BundleError, BundleKind, BundleOptions, SourceInfo};
+use inzage_bundle::{BundleError, BundleKind, BundleOptions, RecordFiles, SourceInfo};
 use inzage_core::{Identifier, IdentifierKind, Lang};
 use inzage_engine::{Engine, EngineOptions, Findings, Source, SourceStatus};
 
@@ -45,6 +45,7 @@ pub async fn run(config_path: &Path, args: ExportArgs) -> Result<(), Failure> {
             datasets: b.connector.datasets().into_iter().cloned().collect(),
         })
         .collect();
+    let connectors: Vec<_> = built.iter().map(|b| b.connector.clone()).collect();
     let engine = Engine::new(
         built
             .into_iter()
@@ -83,11 +84,13 @@ pub async fn run(config_path: &Path, args: ExportArgs) -> Result<(), Failure> {
         received: args.received,
         passphrase: passphrase.clone(),
     };
+    let attached = attachments(&connectors, &findings).await?;
     let summary = inzage_bundle::write_access_bundle(
         &args.out,
         &config.register,
         &sources,
         &findings,
+        &attached,
         &options,
     )
     .map_err(|e| match e {
@@ -118,6 +121,36 @@ pub async fn run(config_path: &Path, args: ExportArgs) -> Result<(), Failure> {
         );
     }
     Ok(())
+}
+
+/// The files that travel with the records (mail attachments where the
+/// configuration asks for them). A file that cannot be read stops the
+/// export: the bundle would otherwise silently lack it.
+async fn attachments(
+    connectors: &[std::sync::Arc<dyn inzage_core::Connector>],
+    findings: &Findings,
+) -> Result<Vec<RecordFiles>, Failure> {
+    let mut out = Vec::new();
+    for record in &findings.records {
+        let Some(connector) = connectors.iter().find(|c| c.id() == record.source) else {
+            continue;
+        };
+        let files = connector.attachments(record).await.map_err(|e| {
+            Failure::Other(anyhow!(
+                "{}: attachments of {} cannot be read: {e}",
+                record.source,
+                record.location
+            ))
+        })?;
+        if !files.is_empty() {
+            out.push(RecordFiles {
+                source: record.source.clone(),
+                key: record.key.clone(),
+                files,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// Where `--encrypt` reads the passphrase from.

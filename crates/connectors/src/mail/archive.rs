@@ -17,7 +17,7 @@ use memchr::memmem;
 use memmap2::Mmap;
 
 use super::message::{analyse, Analysis};
-use super::scan::{contains_email, contains_token, prefilter, Needles, Verdict};
+use super::scan::{contains_email, contains_token, prefilter, structure_problem, Needles, Verdict};
 
 /// How `>From ` lines of an mbox are unescaped.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
@@ -476,6 +476,9 @@ fn look_at(
     match analyse(&text, &email_list(needles), &token_list(needles)) {
         Some(mut analysis) => {
             if analysis.matched() {
+                if problems.is_empty() {
+                    problems.extend(structure_problem(raw));
+                }
                 problems.append(&mut analysis.problems);
                 analysis.problems = problems;
                 found.hits.push(Hit { location, analysis });

@@ -83,7 +83,7 @@ pub fn analyse(raw: &[u8], emails: &[String], tokens: &[String]) -> Option<Analy
     a.text = body_text(&message, &mut a.problems);
     let mut addresses = Vec::new();
     let mut subjects = vec![a.subject.clone()];
-    collect(&message, &mut addresses, &mut subjects, &mut a, 0);
+    collect(&message, &mut addresses, &mut subjects, &mut a);
     for (i, e) in emails.iter().enumerate() {
         if addresses.iter().any(|x| x.eq_ignore_ascii_case(e)) {
             a.matched_emails.push(i);
@@ -104,7 +104,6 @@ fn collect(
     addresses: &mut Vec<String>,
     subjects: &mut Vec<String>,
     a: &mut Analysis,
-    depth: usize,
 ) {
     for header in [m.from(), m.to(), m.cc(), m.bcc(), m.reply_to(), m.sender()]
         .into_iter()
@@ -120,8 +119,12 @@ fn collect(
         match &part.body {
             PartType::Message(inner) => {
                 subjects.push(inner.subject().unwrap_or_default().to_string());
-                collect(inner, addresses, subjects, a, depth + 1);
+                collect(inner, addresses, subjects, a);
             }
+            PartType::Text(_)
+                if part
+                    .content_type()
+                    .is_some_and(|ct| ct.ctype().eq_ignore_ascii_case("multipart")) => {}
             _ => {
                 let contents = part.contents();
                 let mime_type = part
@@ -170,6 +173,22 @@ fn body_text(m: &Message<'_>, problems: &mut Vec<String>) -> String {
                 "text part {} could not be decoded; shown as it stands",
                 i + 1
             ));
+        }
+    }
+    // text that mail-parser recovered from a broken structure (a multipart
+    // whose boundary never appears) is shown as text, not as an attachment
+    for part in m.attachments() {
+        if let PartType::Text(t) = &part.body {
+            let declared_multipart = part
+                .content_type()
+                .is_some_and(|ct| ct.ctype().eq_ignore_ascii_case("multipart"));
+            if declared_multipart {
+                problems.push("broken MIME structure: the boundary announced is not used; the text is shown as it stands".into());
+                if !text.is_empty() && !text.ends_with('\n') {
+                    text.push('\n');
+                }
+                text.push_str(t);
+            }
         }
     }
     for part in m.attachments() {

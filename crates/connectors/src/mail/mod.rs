@@ -60,8 +60,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use inzage_core::register::ColumnRef;
 use inzage_core::{
-    CheckReport, Connector, DatasetSpec, FetchOutcome, FetchRequest, Field, Identifier,
-    IdentifierKind, Record, ReviewItem, SourceError, Value,
+    AttachedFile, CheckReport, Connector, DatasetSpec, FetchOutcome, FetchRequest, Field,
+    Identifier, IdentifierKind, Record, ReviewItem, SourceError, Value,
 };
 use serde::Deserialize;
 
@@ -114,6 +114,11 @@ pub struct MailConfig {
     /// The dataset (exactly one, `Bericht`).
     #[serde(default)]
     pub dataset: Vec<MailDataset>,
+    /// The folder of connectors.toml: locations in records are shown
+    /// relative to it, so a bundle names no server paths and does not depend
+    /// on where the archive is mounted.
+    #[serde(skip)]
+    pub base: PathBuf,
 }
 
 /// The dataset of a `mail` source.
@@ -231,6 +236,7 @@ impl MailConfig {
     }
 
     pub(crate) fn rebase(&mut self, base: &Path) {
+        self.base = base.to_path_buf();
         for p in &mut self.paths {
             if !Path::new(p.as_str()).is_absolute() {
                 *p = base.join(p.as_str()).to_string_lossy().into_owned();
@@ -280,6 +286,28 @@ impl MailConnector {
     /// Builds the connector (paths already anchored by the config loader).
     pub fn new(config: MailConfig) -> MailConnector {
         MailConnector { config }
+    }
+
+    /// A location as records show it: relative to the folder of
+    /// connectors.toml when the archive lies below it.
+    fn shown(&self, location: &str) -> String {
+        Path::new(location)
+            .strip_prefix(&self.config.base)
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_else(|_| location.to_string())
+    }
+
+    /// The location a record shows, back to a path that can be opened.
+    fn opened(&self, location: &str) -> String {
+        if Path::new(location).is_absolute() {
+            location.to_string()
+        } else {
+            self.config
+                .base
+                .join(location)
+                .to_string_lossy()
+                .into_owned()
+        }
     }
 
     fn threads(&self) -> usize {
@@ -340,7 +368,8 @@ impl MailConnector {
         })?;
         let mut outcome = FetchOutcome::default();
         let mut seen = std::collections::HashSet::new();
-        for hit in found.hits {
+        for mut hit in found.hits {
+            hit.location = self.shown(&hit.location);
             let a = &hit.analysis;
             let key = a.message_id.clone().unwrap_or_else(|| hit.location.clone());
             if !seen.insert(key.clone()) {
@@ -367,7 +396,7 @@ impl MailConnector {
             outcome.review.push(ReviewItem {
                 source: self.config.id.clone(),
                 dataset: dataset.spec.name.clone(),
-                location: p.location,
+                location: self.shown(&p.location),
                 reason: format!(
                     "message could not be read completely ({}); check it by hand",
                     p.reason
@@ -466,9 +495,13 @@ pub fn read_attachments(
         path: path.clone(),
         cause,
     };
-    let bytes = std::fs::read(&path).map_err(io)?;
+    let file = std::fs::File::open(&path).map_err(io)?;
+    // SAFETY: the archive is mapped read-only and only read; an archive
+    // truncated while it is read is outside what inzage supports (see scan).
+    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
+    let bytes: &[u8] = &map;
     let raw: std::borrow::Cow<'_, [u8]> = match offset {
-        None => bytes.as_slice().into(),
+        None => bytes.into(),
         Some(off) => {
             let data = bytes.get(off..).unwrap_or_default();
             let start = memchr::memchr(b'\n', data).map_or(data.len(), |i| i + 1);
@@ -604,6 +637,26 @@ impl Connector for MailConnector {
         tokio::task::spawn_blocking(move || connector.search_blocking(&request, Some(cancel)))
             .await
             .map_err(|e| SourceError::Other(format!("mail search failed: {e}")))?
+    }
+
+    /// With `include_attachments = true`: the attachments of a message,
+    /// read again from the archive, under their safe file names.
+    async fn attachments(&self, record: &Record) -> Result<Vec<AttachedFile>, SourceError> {
+        if !self.config.include_attachments || record.source != self.config.id {
+            return Ok(Vec::new());
+        }
+        let location = self.opened(&record.location);
+        let format = self.config.mbox_format;
+        let found = tokio::task::spawn_blocking(move || read_attachments(&location, format))
+            .await
+            .map_err(|e| SourceError::Other(format!("reading attachments failed: {e}")))??;
+        Ok(found
+            .into_iter()
+            .map(|(a, bytes)| AttachedFile {
+                file_name: a.file_name,
+                bytes,
+            })
+            .collect())
     }
 }
 

@@ -93,6 +93,15 @@ pub fn prefilter(message: &[u8], needles: &Needles) -> Verdict {
     }
 }
 
+/// The structural problem of a message, if the walk finds one (for the
+/// note on a message that matched before the walk got that far).
+pub fn structure_problem(message: &[u8]) -> Option<String> {
+    match walk(message, &Needles::default(), MAX_ENCODED_DEPTH) {
+        Flow::Unsure(why) => Some(why),
+        _ => None,
+    }
+}
+
 enum Flow {
     Hit,
     Done,

@@ -124,13 +124,20 @@ fn main() -> ExitCode {
 /// Writes the benchmark mail archive only.
 fn write_mail(config: &EstateConfig, out: &std::path::Path, bytes: u64) -> std::io::Result<()> {
     let estate = build(config);
-    let address = estate
+    let person = estate
         .stories
         .iter()
         .map(|s| &estate.people[s.person])
         .find(|p| p.emails.len() > 1)
-        .or_else(|| estate.people.iter().find(|p| !p.emails.is_empty()))
-        .map(|p| p.emails[0].clone())
+        .or_else(|| estate.people.iter().find(|p| !p.emails.is_empty()));
+    let address = person.map(|p| p.emails[0].clone()).unwrap_or_default();
+    // the person whose klantnummer stands only inside a base64 body
+    let klantnummer = estate
+        .stories
+        .iter()
+        .find(|s| s.story == "mover")
+        .or(estate.stories.first())
+        .map(|s| estate.people[s.person].klantnummer.clone())
         .unwrap_or_default();
     let dir = out.join("mail");
     std::fs::create_dir_all(&dir)?;
@@ -143,6 +150,7 @@ fn write_mail(config: &EstateConfig, out: &std::path::Path, bytes: u64) -> std::
     println!("{:>12}  {}", summary.bytes, path.display());
     println!("messages {}", summary.messages);
     println!("address {address}");
+    println!("klantnummer {klantnummer}");
     println!("in_headers {}", summary.in_headers);
     println!("in_forwards {}", summary.in_forwards);
     Ok(())
