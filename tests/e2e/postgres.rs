@@ -232,3 +232,48 @@ fn a_wrong_password_names_the_variable_to_check() {
     );
     assert!(stderr.contains(PASSWORD_VARIABLE), "{stderr}");
 }
+
+/// A query that runs too long is stopped by the statement timeout; the
+/// source fails with a clear reason and the others complete.
+#[test]
+fn a_slow_query_is_stopped_by_the_statement_timeout() {
+    let pg = postgres();
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_file(dir.path(), "pg-slow.toml", |c| {
+        on_postgres(c, &pg)
+            .replace("statement_timeout_secs = 30", "statement_timeout_secs = 1")
+            .replace(
+                "FROM inkomenstoets WHERE klantnummer = :klantnummer\"\"\"",
+                "FROM inkomenstoets WHERE klantnummer = :klantnummer AND pg_sleep(5) IS NOT NULL\"\"\"",
+            )
+    });
+    let story = story("two-emails");
+    let out = dir.path().join("slow.zip");
+    let started = std::time::Instant::now();
+    let output = run(inzage()
+        .env(PASSWORD_VARIABLE, &pg.password)
+        .arg("--config")
+        .arg(&config)
+        .args([
+            "export",
+            "--allow-partial",
+            "--customer",
+            &story.klantnummer,
+            "--out",
+        ])
+        .arg(&out));
+    let (code, _, stderr) = text(&output);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    let bundle = Bundle::open(&out);
+    let erp = bundle.source("erp");
+    assert_eq!(erp["status"], "failed");
+    assert!(
+        erp["reason"]
+            .as_str()
+            .unwrap()
+            .contains("statement timeout"),
+        "{erp}"
+    );
+    assert_eq!(bundle.source("kwh")["status"], "ok");
+}

@@ -113,3 +113,71 @@ fn the_same_request_gives_the_same_bytes() {
         std::fs::read(second).unwrap()
     );
 }
+
+/// The identifiers the ERP reveals reach the CRM and WoningNet: one bundle
+/// with records from all three, each with the identifier it was found by.
+#[test]
+fn identifiers_learned_in_the_erp_find_records_in_the_crm_and_woningnet() {
+    let dir = tempfile::tempdir().unwrap();
+    let story = story("two-emails");
+    let (path, out) = export(
+        &root().join("connectors.toml"),
+        &story.klantnummer,
+        dir.path(),
+        &[],
+    );
+    assert_eq!(text(&out).0, 0, "{:?}", text(&out));
+    let bundle = Bundle::open(&path);
+    let matched = |source: &str, dataset: &str| -> Vec<(String, Vec<String>)> {
+        let doc: serde_json::Value =
+            serde_json::from_slice(&bundle.files[&format!("data/{source}/{dataset}.json")])
+                .unwrap();
+        doc["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let kinds = r["matched_on"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|m| m["kind"].as_str().unwrap().to_string())
+                    .collect();
+                (r["values"].to_string(), kinds)
+            })
+            .collect()
+    };
+    for (_, kinds) in matched("erp", "Relatie") {
+        assert_eq!(kinds, ["klantnummer"]);
+    }
+    let woningnet = matched("woningnet", "Inschrijving");
+    assert_eq!(woningnet.len(), 1);
+    assert_eq!(
+        woningnet[0].1,
+        ["woningnet"],
+        "found by the WoningNet number the ERP revealed"
+    );
+    let crm = matched("crm", "Contactmoment");
+    assert!(!crm.is_empty());
+    let by_email_only: Vec<_> = crm
+        .iter()
+        .filter(|(_, kinds)| kinds == &["email"])
+        .collect();
+    assert!(
+        !by_email_only.is_empty(),
+        "contacts before becoming a customer are found by e-mail"
+    );
+    for (values, _) in &by_email_only {
+        assert!(values.contains("\"klantnummer\":null"), "{values}");
+    }
+    let identities = bundle.manifest["identities"].as_array().unwrap();
+    let learned = |kind: &str| {
+        identities
+            .iter()
+            .find(|i| i["identifier"]["kind"] == kind)
+            .unwrap_or_else(|| panic!("{kind} learned"))
+    };
+    assert_eq!(learned("woningnet")["source"], "erp");
+    assert_eq!(learned("woningnet")["dataset"], "Relatie");
+    assert_eq!(learned("email")["dataset"], "Contactgegeven");
+}

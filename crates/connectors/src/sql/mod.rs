@@ -433,3 +433,107 @@ impl Connector for SqlConnector {
         Ok(outcome)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{NaiveDate, Utc};
+    use inzage_core::IdentifierKind;
+    use sqlx::{Connection, SqliteConnection};
+
+    /// A small SQLite database with the types the ERP uses, and a blob.
+    async fn database(dir: &Path) -> PathBuf {
+        let path = dir.join("erp.sqlite");
+        let options = SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true);
+        let mut conn = SqliteConnection::connect_with(&options).await.unwrap();
+        sqlx::raw_sql(
+            "CREATE TABLE relatie (klantnummer TEXT PRIMARY KEY, email TEXT, geboren DATE, huur NUMERIC(10,2), scan BLOB, notitie TEXT NULL);
+             INSERT INTO relatie VALUES ('001001', 'a@example.org', '1980-02-29', 712.5, x'00ff10', NULL);
+             INSERT INTO relatie VALUES ('001002', 'b@example.org', '1990-01-01', 600, NULL, 'x');",
+        )
+        .execute(&mut conn)
+        .await
+        .unwrap();
+        conn.close().await.unwrap();
+        path
+    }
+
+    fn connector(path: &Path) -> SqlConnector {
+        let toml_text = format!(
+            "id = \"erp\"\nlabel = \"ERP\"\nurl = \"sqlite:{}\"\n[[dataset]]\nname = \"Relatie\"\nkey = \"klantnummer\"\nqueries.klantnummer = \"SELECT * FROM relatie WHERE klantnummer = :klantnummer\"\nqueries.email = \"SELECT * FROM relatie WHERE email = :email\"\nmatch = {{ klantnummer = \"klantnummer\", email = \"email\" }}\n[dataset.fields]\nklantnummer = \"x\"\nemail = \"x\"\ngeboren = \"x\"\nhuur = {{ category = \"x\", type = \"decimal\", scale = 2 }}\nscan = \"x\"\nnotitie = \"x\"\n",
+            path.display()
+        );
+        SqlConnector::new(toml::from_str(&toml_text).unwrap(), &Variables::from_env()).unwrap()
+    }
+
+    fn ask(kind: IdentifierKind, value: &str) -> FetchRequest {
+        FetchRequest {
+            identifiers: vec![Identifier {
+                kind,
+                value: value.to_string(),
+            }],
+            fetched_at: Utc::now(),
+        }
+    }
+
+    #[tokio::test]
+    async fn values_keep_their_type_exactly() {
+        let dir = tempfile::tempdir().unwrap();
+        let erp = connector(&database(dir.path()).await);
+        let found = erp
+            .fetch(&ask(IdentifierKind::Klantnummer, "001001"))
+            .await
+            .unwrap();
+        assert_eq!(found.records.len(), 1);
+        let r = &found.records[0];
+        assert_eq!(
+            r.get("geboren"),
+            Some(&Value::Date(NaiveDate::from_ymd_opt(1980, 2, 29).unwrap()))
+        );
+        assert_eq!(r.get("huur"), Some(&Value::Decimal("712.50".into())));
+        assert_eq!(r.get("notitie"), Some(&Value::Null));
+        assert_eq!(r.get("scan"), Some(&Value::blob(&[0x00, 0xff, 0x10])));
+        assert!(erp.check().await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn injection_attempts_are_values_not_sql() {
+        let dir = tempfile::tempdir().unwrap();
+        let erp = connector(&database(dir.path()).await);
+        for attempt in [
+            "001001' OR '1'='1",
+            "x' OR 1=1 --",
+            "001001'; DROP TABLE relatie; --",
+        ] {
+            let found = erp
+                .fetch(&ask(IdentifierKind::Klantnummer, attempt))
+                .await
+                .unwrap();
+            assert!(found.records.is_empty(), "{attempt}");
+        }
+        let found = erp
+            .fetch(&ask(IdentifierKind::Email, "a@example.org' OR ''='"))
+            .await
+            .unwrap();
+        assert!(found.records.is_empty());
+        // The table is still there and whole.
+        let all = erp
+            .fetch(&ask(IdentifierKind::Klantnummer, "001002"))
+            .await
+            .unwrap();
+        assert_eq!(all.records.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_missing_database_file_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let erp = connector(&dir.path().join("weg.sqlite"));
+        let err = erp.check().await.unwrap_err().to_string();
+        assert!(
+            err.contains("weg.sqlite") && err.contains("not found"),
+            "{err}"
+        );
+    }
+}
