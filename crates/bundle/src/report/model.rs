@@ -124,6 +124,9 @@ struct DatasetView {
     origin: String,
     columns: Vec<String>,
     rows: Vec<Vec<Cell>>,
+    /// Wide datasets or long texts (mail, notes) read better as one block per
+    /// record with its non-empty fields than as a wide table.
+    cards: Vec<Vec<(String, Cell)>>,
 }
 
 #[derive(Serialize, Clone)]
@@ -135,7 +138,7 @@ struct RecipientView {
     safeguard: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct Cell {
     text: String,
     /// Long text is folded: `summary` shows, `text` opens.
@@ -427,6 +430,34 @@ fn systems(input: &ReportInput) -> Vec<SystemView> {
                 }
             }
         }
+        let columns: Vec<String> = names
+            .iter()
+            .map(|n| field_label_for(spec, n, lang))
+            .collect();
+        let rows: Vec<Vec<Cell>> = records
+            .iter()
+            .map(|r| {
+                names
+                    .iter()
+                    .map(|n| cell(r.get(n).and_then(|v| display(v, lang)).unwrap_or_default()))
+                    .collect()
+            })
+            .collect();
+        let as_cards = columns.len() > 8 || rows.iter().flatten().any(|c| c.summary.is_some());
+        let cards = if as_cards {
+            rows.iter()
+                .map(|row| {
+                    columns
+                        .iter()
+                        .cloned()
+                        .zip(row.iter().cloned())
+                        .filter(|(_, c)| !c.text.is_empty())
+                        .collect()
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let dataset = DatasetView {
             anchor: format!(
                 "{}-{}",
@@ -450,19 +481,9 @@ fn systems(input: &ReportInput) -> Vec<SystemView> {
             recipients: recipient_views(register, &spec.recipients, lang),
             retention: retention_text(register, spec, lang),
             origin: origin_text(register, spec, lang),
-            columns: names
-                .iter()
-                .map(|n| field_label_for(spec, n, lang))
-                .collect(),
-            rows: records
-                .iter()
-                .map(|r| {
-                    names
-                        .iter()
-                        .map(|n| cell(r.get(n).and_then(|v| display(v, lang)).unwrap_or_default()))
-                        .collect()
-                })
-                .collect(),
+            columns,
+            rows,
+            cards,
         };
         match systems.last_mut() {
             Some(system) if system.label == source.label => system.datasets.push(dataset),
@@ -506,7 +527,8 @@ pub fn display(value: &Value, lang: Lang) -> Option<String> {
 fn cell(text: String) -> Cell {
     let long = text.chars().count() > 160 || text.contains('\n');
     let summary = long.then(|| {
-        let first: String = text.lines().next().unwrap_or("").chars().take(80).collect();
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let first: String = flat.chars().take(90).collect();
         format!("{first}…")
     });
     Cell { text, summary }
