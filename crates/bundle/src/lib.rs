@@ -197,7 +197,10 @@ pub fn write_access_bundle(
     }];
     all.extend(entries);
     archive::write_zip(out, &all, options.overwrite, options.passphrase.as_deref())?;
-    let review_path = write_review(out, &findings.review)?;
+    let review_path = write_review(out, &findings.review).inspect_err(|_| {
+        // No bundle without its review list: staff would miss what to check.
+        let _ = std::fs::remove_file(out);
+    })?;
     Ok(BundleSummary {
         path: out.to_path_buf(),
         files: all.into_iter().map(|e| e.path).collect(),
@@ -206,18 +209,30 @@ pub fn write_access_bundle(
 }
 
 /// The review list goes beside the bundle (`<bundle>.review.json`), for
-/// staff: never inside the bundle. Returns its path when there is one.
+/// staff: never inside the bundle. Written atomically; a list left by an
+/// earlier run for the same bundle path is removed when there is nothing
+/// to review now. Returns its path when there is one.
 fn write_review(out: &Path, review: &[ReviewItem]) -> Result<Option<PathBuf>, BundleError> {
     let path = review_path(out);
+    let io = |cause| BundleError::Write {
+        path: path.clone(),
+        cause,
+    };
     if review.is_empty() {
-        return Ok(None);
+        return match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(e)),
+            _ => Ok(None),
+        };
     }
     let mut bytes = serde_json::to_vec_pretty(review).map_err(serialise)?;
     bytes.push(b'\n');
-    std::fs::write(&path, bytes).map_err(|cause| BundleError::Write {
-        path: path.clone(),
-        cause,
-    })?;
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut temp = tempfile::Builder::new()
+        .prefix(".inzage-review-")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    std::io::Write::write_all(&mut temp, &bytes).map_err(io)?;
+    temp.persist(&path).map_err(|e| io(e.error))?;
     Ok(Some(path))
 }
 
