@@ -226,7 +226,10 @@ fn write_review(out: &Path, review: &[ReviewItem]) -> Result<Option<PathBuf>, Bu
     }
     let mut bytes = serde_json::to_vec_pretty(review).map_err(serialise)?;
     bytes.push(b'\n');
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let mut temp = tempfile::Builder::new()
         .prefix(".inzage-review-")
         .tempfile_in(dir)
