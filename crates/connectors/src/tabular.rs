@@ -64,11 +64,20 @@ impl<'a> TableMatcher<'a> {
         self.headers
             .iter()
             .filter(|h| !h.trim().is_empty())
-            .filter(|h| {
-                !self.spec.fields.contains_key(h.as_str()) && !self.spec.exclude.contains(h)
-            })
+            .filter(|h| !self.spec.fields.contains_key(h.as_str()) && !self.excluded(h))
             .cloned()
             .collect()
+    }
+
+    /// True when `exclude` names the column, or an object it was flattened
+    /// from: excluding `medeaanvrager` excludes `medeaanvrager.voornamen`.
+    fn excluded(&self, column: &str) -> bool {
+        self.spec.exclude.iter().any(|e| {
+            column == e
+                || column
+                    .strip_prefix(e.as_str())
+                    .is_some_and(|rest| rest.starts_with('.'))
+        })
     }
 
     /// `check`'s rule: every column the source has is classified in the
@@ -209,7 +218,7 @@ impl<'a> TableMatcher<'a> {
             .filter(|h| !h.trim().is_empty() && !self.spec.fields.contains_key(*h));
         let fields = declared
             .chain(undeclared)
-            .filter(|name| !self.spec.exclude.iter().any(|e| e == name))
+            .filter(|name| !self.excluded(name))
             .map(|name| Field {
                 name: name.to_string(),
                 value: self.typed(row, name),
@@ -380,6 +389,39 @@ mod tests {
             m.evaluate(&row, "f:2", &request(vec![other])),
             RowOutcome::NoMatch
         ));
+    }
+
+    #[test]
+    fn excluding_an_object_excludes_its_flattened_fields() {
+        let spec = spec(
+            "name = \"D\"\nexclude = [\"partner\"]\n[match]\nklantnummer = \"Klant\"\n[fields]\nKlant = \"x\"\n",
+        );
+        let headers: Vec<String> = [
+            "Klant",
+            "partner.voornamen",
+            "partner.geboortedatum",
+            "partnerschap",
+        ]
+        .map(String::from)
+        .into();
+        let m = TableMatcher::new("s", &spec, &headers, "f").unwrap();
+        assert_eq!(m.undeclared_columns(), ["partnerschap"]);
+        let k = Identifier::new(IdentifierKind::Klantnummer, "001234").unwrap();
+        let row = vec![
+            Value::Text("001234".into()),
+            Value::Text("Someone".into()),
+            Value::Text("1990-01-01".into()),
+            Value::Null,
+        ];
+        let RowOutcome::Match(rec) = m.evaluate(&row, "f:2", &request(vec![k])) else {
+            panic!("expected a match")
+        };
+        let names: Vec<&str> = rec.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["Klant", "partnerschap"],
+            "another person's data stays out"
+        );
     }
 
     #[test]

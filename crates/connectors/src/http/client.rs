@@ -77,15 +77,20 @@ impl Client {
         limits: Limits,
         safe_params: Vec<String>,
     ) -> Result<Client, SourceError> {
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .timeout(limits.request_timeout)
             .connect_timeout(limits.request_timeout.min(Duration::from_secs(10)))
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("inzage/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| {
-                SourceError::Config(format!("cannot set up the HTTP client: {}", causes(&e)))
-            })?;
+            .user_agent(concat!("inzage/", env!("CARGO_PKG_VERSION")));
+        if base.scheme() == "http" {
+            // Plain http (loopback, or allowed explicitly) never goes through a
+            // proxy from HTTP_PROXY: the proxy would read identifiers and the
+            // token in the clear. Over https a proxy only sees a tunnel.
+            builder = builder.no_proxy();
+        }
+        let http = builder.build().map_err(|e| {
+            SourceError::Config(format!("cannot set up the HTTP client: {}", causes(&e)))
+        })?;
         Ok(Client {
             http,
             base,
@@ -180,7 +185,7 @@ impl Client {
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            let failure = match self.once(url, accept, extra, &shown, hide).await {
+            let failure = match self.once(url, accept, extra, &shown).await {
                 Ok(answer) => return Ok(answer),
                 Err(failure) => failure,
             };
@@ -220,7 +225,6 @@ impl Client {
         accept: &str,
         extra: &[(HeaderName, HeaderValue)],
         shown: &str,
-        hide: &[&str],
     ) -> Result<Answer, Failure> {
         let mut request = self.http.get(url.clone()).header(ACCEPT, accept);
         if let Some(auth) = &self.auth {
@@ -281,23 +285,12 @@ impl Client {
                 "{shown}: {text}: {what}; {hint}"
             ))));
         }
+        // The body of an error answer is not shown: it can echo identifiers
+        // or other people's data, and this message reaches the manifest.
         let detail = if status.is_redirection() {
-            " (redirects are not followed; point url at the final address)".to_string()
+            " (redirects are not followed; point url at the final address)"
         } else {
-            let body = response.bytes().await.unwrap_or_default();
-            let excerpt: String = String::from_utf8_lossy(&body[..body.len().min(300)])
-                .chars()
-                .filter(|c| !c.is_control())
-                .collect();
-            let excerpt = hide
-                .iter()
-                .filter(|h| !h.is_empty())
-                .fold(excerpt, |t, h| t.replace(h, "***"));
-            if excerpt.trim().is_empty() {
-                String::new()
-            } else {
-                format!(": {excerpt}")
-            }
+            ""
         };
         Err(Failure::Fatal(SourceError::Other(format!(
             "{shown}: {text}{detail}; check the path and options in connectors.toml"

@@ -456,11 +456,9 @@ impl HttpConnector {
         let expanded = vars
             .expand(&config.url)
             .map_err(|e| SourceError::Config(e.to_string()))?;
+        // Only the template is shown: the expanded URL may hold a secret.
         let base = Url::parse(expanded.trim()).map_err(|e| {
-            SourceError::Config(format!(
-                "url `{}` (from `{}`) is not a URL: {e}",
-                expanded, config.url
-            ))
+            SourceError::Config(format!("url `{}` does not give a URL: {e}", config.url))
         })?;
         client::check_scheme(&base, config.allow_insecure_http).map_err(SourceError::Config)?;
         let secret = |raw: &str| -> Result<(String, Option<String>), SourceError> {

@@ -131,7 +131,10 @@ pub async fn fetch(
             let next = match dataset.paging {
                 Paging::None => None,
                 Paging::Page => {
-                    if count == 0 || count < dataset.page_size as usize {
+                    // Only an empty page ends the list: a server that caps
+                    // the page size below ours returns short pages that are
+                    // not the last.
+                    if count == 0 {
                         None
                     } else {
                         page += 1;

@@ -632,3 +632,34 @@ fn odata_literals_double_quotes_and_select_skips_expanded() {
     assert_eq!(d.expanded(), ["owner", "regarding"]);
     assert!(!odata::select(&d).contains(&"owner".to_string()));
 }
+
+/// Found in review: a server that caps the page size below ours sends short
+/// pages that are not the last; paging goes on until an empty page.
+#[tokio::test]
+async fn rest_paging_goes_on_past_pages_shorter_than_asked() {
+    let knobs = Knobs {
+        page_size: 1,
+        ..Knobs::default()
+    };
+    let server = start_woningnet(&fixtures("woningnet"), knobs)
+        .await
+        .unwrap();
+    let head = settings(
+        "id = \"woningnet\"\nlabel = \"WoningNet\"\ndialect = \"rest\"\nurl = \"${T_WN_URL}\"\napi_key = \"${T_WN_KEY}\"\ncheck_path = \"/status\"\nrequest_timeout_secs = 2",
+        "",
+    );
+    let datasets = WONINGNET_DATASETS.replace("page_size = 1", "page_size = 50");
+    let config: HttpConfig = toml::from_str(&format!("{head}\n{datasets}")).unwrap();
+    let mut vars = Variables::default();
+    vars.set("T_WN_URL", server.url.clone());
+    vars.set("T_WN_KEY", server.secret.clone());
+    let connector = HttpConnector::new(config, &vars).unwrap();
+    let outcome = connector
+        .fetch(&ask(&[(IdentifierKind::Woningnet, "444232518")]))
+        .await
+        .unwrap();
+    assert_eq!(
+        keys(&outcome, "Reactie"),
+        ["RCT1000038", "RCT1000047", "RCT1000056", "RCT1000063"]
+    );
+}

@@ -237,6 +237,21 @@ pub fn search(sources: &[Source], s: &Search<'_>) -> Result<Found, SourceIo> {
         match source {
             Source::Mbox(path) => {
                 let m = map(path)?;
+                if let Some(bytes) = m.as_deref() {
+                    if !bytes.starts_with(b"From ")
+                        && memchr::memmem::find(bytes, b"\nFrom ").is_none()
+                    {
+                        // Not damaged but not an mbox at all (a .gz, an index):
+                        // reading it as one message would find nothing, silently.
+                        return Err(SourceIo {
+                            path: path.clone(),
+                            cause: std::io::Error::new(
+                                std::io::ErrorKind::InvalidData,
+                                "not an mbox file (no `From ` line); point `paths` at mbox files, Maildir folders or .eml files",
+                            ),
+                        });
+                    }
+                }
                 let len = m.as_ref().map_or(0, |m| m.len());
                 let file = maps.len();
                 maps.push((path.clone(), m));
@@ -441,7 +456,31 @@ pub fn unescape(message: &[u8], format: MboxFormat) -> Cow<'_, [u8]> {
 }
 
 /// Prefilters one message and, when it may match, parses it fully.
+/// Looks at one message; a panic in the parser on a malformed message is
+/// caught and reported for that message, so one bad message cannot take the
+/// whole archive down.
 fn look_at(
+    raw: &[u8],
+    location: String,
+    problem: Option<String>,
+    needles: &Needles,
+    format: MboxFormat,
+    mbox: bool,
+    found: &mut Found,
+) {
+    let at = location.clone();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        look_at_message(raw, location, problem, needles, format, mbox, found)
+    }));
+    if outcome.is_err() {
+        found.problems.push(Problem {
+            location: at,
+            reason: "the mail parser failed on this message".into(),
+        });
+    }
+}
+
+fn look_at_message(
     raw: &[u8],
     location: String,
     problem: Option<String>,

@@ -224,6 +224,11 @@ fn parse_content_type(value: &[u8]) -> Result<ContentType<'_>, String> {
     }
     let mut parts = split_params(value);
     let first = parts.next().unwrap_or_default();
+    if trim(first).is_empty() || first.contains(&b'"') {
+        // mail-parser reads these as no type (text/plain) or unquotes them:
+        // leave the decision to the full parse.
+        return Err("empty or quoted Content-Type".into());
+    }
     let (t, s) = match memchr::memchr(b'/', first) {
         Some(i) => (trim(&first[..i]), trim(&first[i + 1..])),
         None => (trim(first), &b""[..]),
@@ -390,6 +395,10 @@ fn walk(data: &[u8], needles: &Needles, depth: usize) -> Flow {
             }
         }
         if kind == Kind::Message && cte == Cte::None {
+            if head.body <= pos || head.body >= data.len() {
+                // no progress: a nested message cut off before it starts
+                unsure!("a nested message ends before its content (truncated?)");
+            }
             // a nested message in the stream: its headers come next
             message_header = true;
             pos = head.body;
@@ -701,6 +710,33 @@ mod tests {
         );
         // 001099 only inside the pdf: skipped
         assert_eq!(prefilter(msg, &needles(&[], &["001099"])), Verdict::Reject);
+    }
+
+    #[test]
+    fn a_digest_cut_off_at_the_end_ends_the_walk() {
+        // Found in review: this once looped for ever.
+        let msg = b"From: x@y.nl\nContent-Type: multipart/digest; boundary=XX\n\n--XX\n";
+        assert!(matches!(
+            prefilter(msg, &needles(&["x@y.nl"], &["001042"])),
+            Verdict::Candidate | Verdict::Unsure(_)
+        ));
+        assert!(matches!(
+            prefilter(msg, &needles(&[], &["001042"])),
+            Verdict::Unsure(_) | Verdict::Reject
+        ));
+        assert!(structure_problem(msg).is_some());
+    }
+
+    #[test]
+    fn an_empty_or_quoted_content_type_is_left_to_the_full_parse() {
+        for ct in ["", "; charset=utf-8", "\"text/plain\""] {
+            let msg = format!("From: a@b.nl\nContent-Type: {ct}\n\nklantnummer 001042\n");
+            assert_ne!(
+                prefilter(msg.as_bytes(), &needles(&[], &["001042"])),
+                Verdict::Reject,
+                "Content-Type: {ct}"
+            );
+        }
     }
 
     #[test]

@@ -652,3 +652,48 @@ fn the_prefilter_never_rejects_a_message_that_matches() {
     }
     assert!(checked > 300 && matched > 300, "{checked} {matched}");
 }
+
+/// Found in review: a file that is no mbox at all (a .gz picked up by a
+/// glob) was read as one message and silently found nothing.
+#[test]
+fn a_file_that_is_no_mbox_fails_the_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let gz = dir.path().join("archive.mbox.gz");
+    std::fs::write(
+        &gz,
+        b"\x1f\x8b\x08\x00binary compressed bytes, no separators",
+    )
+    .unwrap();
+    let emails = vec!["zoe@example.net".to_string()];
+    let Err(err) = search(
+        &[Source::Mbox(gz.clone())],
+        &Search {
+            emails: &emails,
+            tokens: &[],
+            format: MboxFormat::Mboxrd,
+            threads: 1,
+            cancel: None,
+            chunk_bytes: 1 << 20,
+        },
+    ) else {
+        panic!("a file that is no mbox must fail the search")
+    };
+    assert_eq!(err.path, gz);
+    assert!(
+        err.cause.to_string().contains("not an mbox file"),
+        "{}",
+        err.cause
+    );
+    // A damaged start with messages after it is still read.
+    let damaged = dir.path().join("damaged.mbox");
+    std::fs::write(
+        &damaged,
+        format!(
+            "garbage\n{}",
+            mbox(&[msg("a@x", "zoe@example.net", "Subject: hoi\n\ntekst\n")])
+        ),
+    )
+    .unwrap();
+    let found = run(&[Source::Mbox(damaged)], &["zoe@example.net"], &[], 1 << 20);
+    assert_eq!(ids(&found), ["a@x"]);
+}
