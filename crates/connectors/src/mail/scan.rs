@@ -485,9 +485,20 @@ fn after_delimiter(data: &[u8], at: usize) -> Result<Option<usize>, String> {
 }
 
 /// Searches a message header block: addresses anywhere in it; numbers in
-/// the raw block and in the decoded subject.
+/// the raw block and in the decoded subject and display names.
 fn check_message_header(block: &[u8], needles: &Needles) -> Option<Flow> {
     if contains_email(block, &needles.emails) {
+        return Some(Flow::Hit);
+    }
+    // An address folded over two lines or with a comment inside `<...>`
+    // (`<jan@\n example.org>`, `<jan(werk)@example.org>`) is one address to
+    // the mail parser but no unbroken byte run here: when both halves are
+    // present, let the exact matcher decide.
+    let split_address = needles
+        .emails
+        .iter()
+        .any(|(local, domain)| find_ci(block, local) && find_ci(block, domain));
+    if split_address {
         return Some(Flow::Hit);
     }
     if !needles.tokens.is_empty() {
@@ -495,14 +506,30 @@ fn check_message_header(block: &[u8], needles: &Needles) -> Option<Flow> {
             return Some(Flow::Hit);
         }
         if memmem::find(block, b"=?").is_some() {
-            // an encoded word can hide digits: decode the subject exactly
+            // an encoded word can hide digits, in the subject or in a display
+            // name (which the matcher reads in forwarded messages): decode them
             let mut owned = block.to_vec();
             owned.extend_from_slice(b"\n\n");
-            let parsed = mail_parser::MessageParser::new().parse_headers(&owned);
-            if let Some(subject) = parsed.as_ref().and_then(|m| m.subject()) {
-                if contains_token(subject.as_bytes(), &needles.tokens) {
-                    return Some(Flow::Hit);
-                }
+            let parsed = mail_parser::MessageParser::new().parse_headers(&owned)?;
+            let mut texts: Vec<&str> = parsed.subject().into_iter().collect();
+            for list in [
+                parsed.from(),
+                parsed.sender(),
+                parsed.to(),
+                parsed.cc(),
+                parsed.bcc(),
+                parsed.reply_to(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                texts.extend(list.iter().filter_map(|a| a.name()));
+            }
+            if texts
+                .iter()
+                .any(|t| contains_token(t.as_bytes(), &needles.tokens))
+            {
+                return Some(Flow::Hit);
             }
         }
     }
@@ -552,8 +579,8 @@ fn find_ci(hay: &[u8], needle: &[u8]) -> bool {
         }
         return false;
     }
-    let lower = first.to_ascii_lowercase();
-    for at in memchr::memchr2_iter(first, lower, hay) {
+    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    for at in memchr::memchr2_iter(upper, lower, hay) {
         if hay.len() >= at + needle.len() && hay[at..at + needle.len()].eq_ignore_ascii_case(needle)
         {
             return true;
@@ -710,6 +737,22 @@ mod tests {
         );
         // 001099 only inside the pdf: skipped
         assert_eq!(prefilter(msg, &needles(&[], &["001099"])), Verdict::Reject);
+    }
+
+    #[test]
+    fn folded_or_commented_addresses_and_encoded_names_are_candidates() {
+        let n = needles(&["jan@example.org"], &["001042"]);
+        for header in [
+            "To: Jan <jan@\n example.org>\n",
+            "To: <jan(werk)@Example.org>\n",
+            "To: =?utf-8?q?JAN=40example.org?= (Jan)\n",
+            "From: =?utf-8?B?S2xhbnQgMDAxMDQy?= <a@b.nl>\n",
+        ] {
+            let msg = format!("{header}Subject: x\n\ntekst\n");
+            assert_ne!(prefilter(msg.as_bytes(), &n), Verdict::Reject, "{header}");
+        }
+        let other = "To: piet@example.org\nSubject: x\n\ntekst\n";
+        assert_eq!(prefilter(other.as_bytes(), &n), Verdict::Reject);
     }
 
     #[test]
