@@ -84,9 +84,12 @@ impl Bundle {
     }
 
     /// All file contents as text, lowercased, for searching; a workbook
-    /// contributes the text of every cell of every sheet.
+    /// contributes the text of every cell of every sheet. Hashes (runs of 32
+    /// or more hex digits) are blanked: a six-digit klantnummer can occur in
+    /// a sha256 by chance, and a hash is not personal data.
     pub fn all_text_lowercase(&self) -> String {
-        self.files
+        let text = self
+            .files
             .iter()
             .map(|(name, bytes)| {
                 if name.ends_with(".xlsx") {
@@ -96,7 +99,8 @@ impl Bundle {
                 }
             })
             .collect::<Vec<_>>()
-            .join("\n")
+            .join("\n");
+        blank_hashes(&text)
     }
 }
 
@@ -213,5 +217,29 @@ pub fn workbook_text(bytes: &[u8]) -> String {
             out.push('\n');
         }
     }
+    out
+}
+
+/// Replaces every run of 32 or more hex digits by `#`.
+fn blank_hashes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() >= 32 {
+            out.push('#');
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_hexdigit() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
     out
 }
