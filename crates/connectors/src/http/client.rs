@@ -185,9 +185,17 @@ impl Client {
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            let failure = match self.once(url, accept, extra, &shown).await {
-                Ok(answer) => return Ok(answer),
-                Err(failure) => failure,
+            // retry_max_secs caps the whole exchange, attempts included.
+            let left = self.limits.max_total.saturating_sub(started.elapsed());
+            let failure = match tokio::time::timeout(left, self.once(url, accept, extra, &shown)).await {
+                Ok(Ok(answer)) => return Ok(answer),
+                Ok(Err(failure)) => failure,
+                Err(_) => {
+                    return Err(SourceError::Other(format!(
+                        "{shown}: no answer within retry_max_secs = {} (after {attempt} attempts); check the system, or raise retry_max_secs",
+                        self.limits.max_total.as_secs()
+                    )))
+                }
             };
             let (reason, retry_after) = match failure {
                 Failure::Fatal(e) => return Err(e),

@@ -663,3 +663,30 @@ async fn rest_paging_goes_on_past_pages_shorter_than_asked() {
         ["RCT1000038", "RCT1000047", "RCT1000056", "RCT1000063"]
     );
 }
+
+/// Found in review: retry_max_secs caps the whole exchange, including the
+/// attempt in flight, not just the waits between attempts.
+#[tokio::test]
+async fn retry_max_secs_caps_attempts_in_flight_too() {
+    let knobs = Knobs {
+        hang: true,
+        ..Knobs::default()
+    };
+    let server = start_crm(&fixtures("crm"), knobs).await.unwrap();
+    let connector = crm(
+        &server,
+        "request_timeout_secs = 2\nretries = 5\nretry_max_secs = 3",
+    );
+    let started = std::time::Instant::now();
+    let err = connector
+        .fetch(&ask(&[(IdentifierKind::Klantnummer, "001011")]))
+        .await
+        .unwrap_err()
+        .to_string();
+    let spent = started.elapsed();
+    assert!(
+        spent < std::time::Duration::from_millis(3800),
+        "{spent:?}: {err}"
+    );
+    assert!(err.contains("retry_max_secs"), "{err}");
+}
