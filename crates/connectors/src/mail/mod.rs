@@ -522,6 +522,15 @@ pub fn read_attachments(
                 walk(inner, out);
                 continue;
             }
+            // Text rescued from a broken multipart is not an attachment: the
+            // listing in `bijlagen` skips it too, so the numbering agrees.
+            let rescued = matches!(part.body, PartType::Text(_))
+                && part
+                    .content_type()
+                    .is_some_and(|ct| ct.ctype().eq_ignore_ascii_case("multipart"));
+            if rescued {
+                continue;
+            }
             let contents = part.contents().to_vec();
             let mime_type = part
                 .content_type()
