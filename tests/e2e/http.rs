@@ -97,7 +97,12 @@ fn the_demo_command_includes_crm_and_woningnet_with_nothing_started_by_hand() {
     let bundle = Bundle::open(&out);
     assert_eq!(bundle.source("crm")["status"], "ok");
     assert_eq!(bundle.source("woningnet")["status"], "ok");
-    assert_eq!(bundle.keys("crm", "Klacht"), ["KLA0000004", "KLA0000006"]);
+    let story = story("two-emails");
+    assert_eq!(
+        bundle.keys("crm", "Klacht"),
+        story.expected["crm"]["Klacht"]
+    );
+    assert!(!bundle.keys("crm", "Klacht").is_empty());
     assert_eq!(bundle.keys("woningnet", "Inschrijving"), ["415163959"]);
 }
 

@@ -9,6 +9,7 @@ mod http;
 mod mail;
 mod new_source;
 mod postgres;
+mod protect;
 mod report;
 mod stories;
 mod support;

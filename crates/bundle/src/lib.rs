@@ -11,12 +11,13 @@ pub mod data;
 pub mod escape;
 pub mod manifest;
 pub mod report;
+pub mod review;
 pub mod xlsx;
 
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use inzage_core::{AttachedFile, DatasetSpec, Lang, Register, ReviewItem};
+use inzage_core::{AttachedFile, DatasetSpec, Lang, Register};
 use inzage_engine::Findings;
 use serde::Serialize;
 
@@ -94,8 +95,8 @@ pub struct BundleSummary {
     pub path: PathBuf,
     /// Paths inside the zip.
     pub files: Vec<String>,
-    /// The review list beside the bundle, when there is anything to review.
-    pub review_path: Option<PathBuf>,
+    /// The review page beside the bundle (with `.csv` and `.json` beside it).
+    pub review_path: PathBuf,
 }
 
 fn serialise<E: std::fmt::Display>(e: E) -> BundleError {
@@ -197,10 +198,11 @@ pub fn write_access_bundle(
     }];
     all.extend(entries);
     archive::write_zip(out, &all, options.overwrite, options.passphrase.as_deref())?;
-    let review_path = write_review(out, &findings.review).inspect_err(|_| {
-        // No bundle without its review list: staff would miss what to check.
-        let _ = std::fs::remove_file(out);
-    })?;
+    let review_path = review::write_review(out, findings, options.lang, options.created_at)
+        .inspect_err(|_| {
+            // No bundle without its review list: staff would miss what to check.
+            let _ = std::fs::remove_file(out);
+        })?;
     Ok(BundleSummary {
         path: out.to_path_buf(),
         files: all.into_iter().map(|e| e.path).collect(),
@@ -208,40 +210,8 @@ pub fn write_access_bundle(
     })
 }
 
-/// The review list goes beside the bundle (`<bundle>.review.json`), for
-/// staff: never inside the bundle. Written atomically; a list left by an
-/// earlier run for the same bundle path is removed when there is nothing
-/// to review now. Returns its path when there is one.
-fn write_review(out: &Path, review: &[ReviewItem]) -> Result<Option<PathBuf>, BundleError> {
-    let path = review_path(out);
-    let io = |cause| BundleError::Write {
-        path: path.clone(),
-        cause,
-    };
-    if review.is_empty() {
-        return match std::fs::remove_file(&path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(e)),
-            _ => Ok(None),
-        };
-    }
-    let mut bytes = serde_json::to_vec_pretty(review).map_err(serialise)?;
-    bytes.push(b'\n');
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new()
-        .prefix(".inzage-review-")
-        .tempfile_in(dir)
-        .map_err(io)?;
-    std::io::Write::write_all(&mut temp, &bytes).map_err(io)?;
-    temp.persist(&path).map_err(|e| io(e.error))?;
-    Ok(Some(path))
-}
-
-/// Where the review list for a bundle is written.
+/// Where the review list for a bundle is written (the page; the `.csv` and
+/// `.json` stand beside it).
 pub fn review_path(out: &Path) -> PathBuf {
-    let mut name = out.file_name().unwrap_or_default().to_os_string();
-    name.push(".review.json");
-    out.with_file_name(name)
+    review::review_paths(out)[0].clone()
 }

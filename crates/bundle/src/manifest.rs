@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use inzage_core::Identifier;
+use inzage_engine::protect::RecordRedactions;
 use inzage_engine::{Findings, Identity, SourceReport};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -45,7 +46,25 @@ struct Manifest<'a> {
     max_rounds_reached: bool,
     identities: &'a [Identity],
     sources: &'a [SourceReport],
+    protection: ProtectionOut,
+    /// Per record, the fields in which other people's data was replaced and
+    /// how many values (never the values).
+    redactions: Vec<RecordRedactions>,
     files: Vec<FileOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct ProtectionOut {
+    /// People in the people index the names were compared with.
+    people_indexed: usize,
+    /// Values replaced by a marker.
+    values_redacted: usize,
+    /// Items still waiting for the privacy officer's decision.
+    pending_decisions: usize,
+    /// A decisions file was applied.
+    reviewed: bool,
+    /// Records left out because they may concern someone else.
+    records_withheld: usize,
 }
 
 /// Builds the manifest over the other entries of the bundle.
@@ -74,6 +93,14 @@ pub fn manifest(
         max_rounds_reached: findings.max_rounds_reached,
         identities: &findings.identities,
         sources: &findings.sources,
+        protection: ProtectionOut {
+            people_indexed: findings.protection.people_indexed,
+            values_redacted: findings.protection.redacted_total(),
+            pending_decisions: findings.protection.pending(),
+            reviewed: findings.protection.reviewed,
+            records_withheld: findings.withheld.len(),
+        },
+        redactions: findings.protection.per_record(),
         files: entries
             .iter()
             .map(|e| FileOut {

@@ -110,6 +110,11 @@ pub struct ExportArgs {
     /// INZAGE_BUNDLE_PASSPHRASE, or is generated and printed once.
     #[arg(long)]
     pub encrypt: bool,
+    /// The privacy officer's decisions on the review list of an earlier
+    /// export (JSON; the review page explains its form): keep, redact,
+    /// include, leave out.
+    #[arg(long, value_name = "D.json")]
+    pub decisions: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {

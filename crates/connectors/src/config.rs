@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use inzage_core::register::{
     Category, IdentifierRule, Organisation, Purpose, Recipient, Register, Retention,
 };
-use inzage_core::IdentifierKind;
+use inzage_core::{IdentifierKind, ProtectSettings};
 use serde::Deserialize;
 
 use crate::locate::Locator;
@@ -82,6 +82,8 @@ struct RawConfig {
     connector: Vec<ConnectorConfig>,
     #[serde(default)]
     fixture_server: Vec<FixtureServer>,
+    #[serde(default)]
+    protect: ProtectSettings,
 }
 
 /// The loaded configuration.
@@ -97,6 +99,8 @@ pub struct Config {
     pub connectors: Vec<ConnectorConfig>,
     /// Fixture servers to start for the demo estate (none in production).
     pub fixture_servers: Vec<FixtureServer>,
+    /// How other people's data in free text is recognised (`[protect]`).
+    pub protect: ProtectSettings,
 }
 
 /// One problem in the configuration, with where it is and what to do.
@@ -256,6 +260,34 @@ impl Config {
                 ));
             }
         }
+        if let Some(people) = &raw.protect.people {
+            match raw.connector.iter().find(|c| c.id() == people.connector) {
+                None => problems.push(problem(
+                    locator.line(&["protect", "people", "connector"]),
+                    format!(
+                        "[protect.people] names connector `{}`, which is not configured",
+                        people.connector
+                    ),
+                    "name the id of the sql connector that holds the relaties (for example `erp`)",
+                )),
+                Some(c) if !matches!(c, ConnectorConfig::Sql(_)) => problems.push(problem(
+                    locator.line(&["protect", "people", "connector"]),
+                    format!(
+                        "[protect.people] names connector `{}`, which is not a sql connector",
+                        people.connector
+                    ),
+                    "the people index is a query: name a sql connector",
+                )),
+                Some(_) => {}
+            }
+            if people.query.trim().is_empty() {
+                problems.push(problem(
+                    locator.line(&["protect", "people", "query"]),
+                    "[protect.people] has an empty query".to_string(),
+                    "write a query that returns klantnummer, voornamen, tussenvoegsel and achternaam for every relatie",
+                ));
+            }
+        }
         if !problems.is_empty() {
             problems.sort_by_key(|p| p.line);
             return Err(ConfigError::Invalid(problems));
@@ -280,6 +312,7 @@ impl Config {
             engine: raw.engine,
             connectors,
             fixture_servers,
+            protect: raw.protect,
         })
     }
 }

@@ -176,6 +176,7 @@ impl<'a> TableMatcher<'a> {
                     dataset: self.spec.name.clone(),
                     location: location.to_string(),
                     reason: "name and birth date or postcode match only partly; check by hand whether this is the same person".to_string(),
+                    may_be_other_person: true,
                 });
             }
             return RowOutcome::NoMatch;

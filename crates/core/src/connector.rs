@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::identifier::{Identifier, IdentifierKind};
+use crate::protect::PersonName;
 use crate::record::Record;
 use crate::register::DatasetSpec;
 
@@ -32,6 +33,10 @@ pub struct ReviewItem {
     pub location: String,
     /// Why it needs review.
     pub reason: String,
+    /// True when the item is data that may concern another person (a near
+    /// miss on name and birth date, another person's record), false for a
+    /// problem of reading (an unreadable message).
+    pub may_be_other_person: bool,
 }
 
 /// A connector's answer.
@@ -152,5 +157,21 @@ pub trait Connector: Send + Sync {
     /// `include_attachments = true`). None by default.
     async fn attachments(&self, _record: &Record) -> Result<Vec<AttachedFile>, SourceError> {
         Ok(Vec::new())
+    }
+
+    /// Streams the people index (`[protect.people]`): runs `query`, which
+    /// returns `klantnummer`, `voornamen`, `tussenvoegsel` and `achternaam`
+    /// for every relatie, and hands each row to `sink`. Returns the number
+    /// of rows. Only connector kinds that can run such a query implement it.
+    async fn people(
+        &self,
+        _query: &str,
+        _sink: &mut (dyn FnMut(PersonName) + Send),
+    ) -> Result<usize, SourceError> {
+        Err(SourceError::Config(format!(
+            "connector `{}` (kind {}) cannot serve as the people index; name a sql connector in [protect.people]",
+            self.id(),
+            self.kind()
+        )))
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod connector;
 pub mod identifier;
+pub mod protect;
 pub mod record;
 pub mod register;
 
@@ -13,5 +14,6 @@ pub use connector::{
     AttachedFile, CheckReport, Connector, FetchOutcome, FetchRequest, ReviewItem, SourceError,
 };
 pub use identifier::{Identifier, IdentifierKind, PersonKey};
+pub use protect::{PersonName, ProtectSettings};
 pub use record::{Field, Record, Value};
 pub use register::{DatasetSpec, Lang, Register, Text};

@@ -282,6 +282,11 @@ pub struct FieldDetails {
     /// `email`, `telefoon`, `straat`, `postcode`, `woonplaats`, ...).
     #[serde(default)]
     pub person: Option<String>,
+    /// The field holds free text (a note, a mail body, a complaint) that may
+    /// name other people: it is scanned, and other people's data in it is
+    /// replaced by a marker before any writer sees it.
+    #[serde(default)]
+    pub free_text: bool,
 }
 
 impl FieldSpec {
@@ -291,6 +296,11 @@ impl FieldSpec {
             FieldSpec::Category(c) => Some(c),
             FieldSpec::Detailed(d) => d.category.as_deref(),
         }
+    }
+
+    /// True when the field is declared `free_text = true`.
+    pub fn is_free_text(&self) -> bool {
+        matches!(self, FieldSpec::Detailed(d) if d.free_text)
     }
 
     /// The details (empty for the short form).

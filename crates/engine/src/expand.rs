@@ -14,7 +14,9 @@ use inzage_core::{
 };
 use tracing::{debug, info, warn};
 
-use crate::findings::{Findings, Identity, IdentityStatus, Learned, SourceReport, SourceStatus};
+use crate::findings::{
+    Findings, Identity, IdentityStatus, Learned, SourceReport, SourceStatus, Withheld,
+};
 use crate::trust::withdraw_untrusted;
 
 /// A source as the engine uses it.
@@ -145,6 +147,7 @@ struct Run {
     /// through another identifier is one record with two matches.
     seen: HashMap<(String, String, String), usize>,
     review: Vec<ReviewItem>,
+    withheld: Vec<Withheld>,
 }
 
 impl Run {
@@ -178,6 +181,7 @@ impl Run {
             records: Vec::new(),
             seen: HashMap::new(),
             review: Vec::new(),
+            withheld: Vec::new(),
         }
     }
 
@@ -294,6 +298,7 @@ impl Run {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
+            may_be_other_person: true,
         });
     }
 
@@ -343,7 +348,7 @@ impl Run {
             &self.anchors,
             &mut self.identities,
             &mut self.records,
-            &mut self.review,
+            &mut self.withheld,
         );
         // A failed source contributes nothing: its answers may be incomplete.
         let failed: HashSet<&str> = sources
@@ -353,6 +358,8 @@ impl Run {
             .map(|(src, _)| src.connector.id())
             .collect();
         self.records.retain(|r| !failed.contains(r.source.as_str()));
+        self.withheld
+            .retain(|w| !failed.contains(w.record.source.as_str()));
         self.records
             .sort_by(|a, b| (&a.source, &a.dataset, &a.key).cmp(&(&b.source, &b.dataset, &b.key)));
         let mut counts: HashMap<(&str, &str), usize> = HashMap::new();
@@ -403,6 +410,8 @@ impl Run {
             sources: reports,
             records: self.records,
             review: self.review,
+            withheld: self.withheld,
+            protection: Default::default(),
             rounds,
             max_rounds_reached,
         }

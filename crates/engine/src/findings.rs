@@ -91,6 +91,15 @@ pub struct SourceReport {
     pub records: IndexMap<String, usize>,
 }
 
+/// A record kept out of the bundle for a human decision.
+#[derive(Clone, Debug)]
+pub struct Withheld {
+    /// The record.
+    pub record: Record,
+    /// Why it was withheld.
+    pub reason: String,
+}
+
 /// Everything a run found.
 #[derive(Clone, Debug, Serialize)]
 pub struct Findings {
@@ -106,6 +115,13 @@ pub struct Findings {
     /// For staff, beside the bundle, never in it.
     #[serde(skip)]
     pub review: Vec<ReviewItem>,
+    /// Records matched only through an identifier that another person
+    /// shares: not in the bundle unless the officer includes them.
+    #[serde(skip)]
+    pub withheld: Vec<Withheld>,
+    /// What third-party protection did (empty until it ran).
+    #[serde(skip)]
+    pub protection: crate::protect::Protection,
     /// Rounds run.
     pub rounds: usize,
     /// True when `max_rounds` stopped the expansion before a fixpoint.

@@ -12,7 +12,10 @@
 
 pub mod expand;
 pub mod findings;
+pub mod protect;
 pub mod trust;
 
 pub use expand::{Engine, EngineOptions, RequestError, Source};
-pub use findings::{Findings, Identity, IdentityStatus, Learned, SourceReport, SourceStatus};
+pub use findings::{
+    Findings, Identity, IdentityStatus, Learned, SourceReport, SourceStatus, Withheld,
+};

@@ -4,9 +4,9 @@
 use std::collections::HashSet;
 
 use indexmap::IndexMap;
-use inzage_core::{Identifier, Record, ReviewItem};
+use inzage_core::{Identifier, Record};
 
-use crate::findings::{Identity, IdentityStatus};
+use crate::findings::{Identity, IdentityStatus, Withheld};
 
 /// Keeps only records tied to the subject, and withdraws identifiers that
 /// were learned solely from records that are not.
@@ -21,7 +21,7 @@ pub fn withdraw_untrusted(
     anchors: &HashSet<Identifier>,
     identities: &mut IndexMap<Identifier, Identity>,
     records: &mut Vec<Record>,
-    review: &mut Vec<ReviewItem>,
+    withheld: &mut Vec<Withheld>,
 ) {
     let followable = |id: &Identifier, identities: &IndexMap<Identifier, Identity>| {
         identities
@@ -58,20 +58,17 @@ pub fn withdraw_untrusted(
             break;
         }
     }
-    let mut index = 0;
-    records.retain(|record| {
-        let keep = kept[index];
-        index += 1;
-        if !keep {
-            review.push(ReviewItem {
-                source: record.source.clone(),
-                dataset: record.dataset.clone(),
-                location: record.location.clone(),
+    let all = std::mem::take(records);
+    for (record, keep) in all.into_iter().zip(kept) {
+        if keep {
+            records.push(record);
+        } else {
+            withheld.push(Withheld {
+                record,
                 reason: "matched only through an identifier that another person shares; check by hand whose it is".into(),
             });
         }
-        keep
-    });
+    }
     for identity in identities.values_mut() {
         if identity.status == IdentityStatus::Followed && !trusted.contains(&identity.identifier) {
             identity.status = IdentityStatus::Withdrawn {

@@ -346,7 +346,17 @@ fn foreign_identifiers_are_foreign_and_never_in_expected_records() {
         for (source, datasets) in &s.expected {
             for (dataset, keys) in datasets {
                 for key in keys {
-                    let text = &texts[&(source.clone(), dataset.clone(), key.clone())];
+                    // Planted mentions of other people are there on purpose:
+                    // third-party protection redacts them (tests/e2e/protect.rs).
+                    let mut text = texts[&(source.clone(), dataset.clone(), key.clone())].clone();
+                    for p in estate
+                        .planted
+                        .iter()
+                        .filter(|p| &p.source == source && &p.dataset == dataset && &p.key == key)
+                    {
+                        text = text.replace(&p.written, " ");
+                    }
+                    let text = &text;
                     for f in &s.foreign_identifiers {
                         assert!(
                             !mentions(text, f),

@@ -48,6 +48,8 @@ pub struct Model<'a> {
     systems: Vec<SystemView>,
     transfers: Vec<RecipientView>,
     total_records: usize,
+    /// What was done about other people's data, in sentences true for this bundle.
+    others: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -213,7 +215,31 @@ pub fn build<'a>(input: &ReportInput<'a>) -> Model<'a> {
         systems: systems(input),
         transfers: transfers(input),
         total_records: findings.records.len(),
+        others: others(input, &source_label),
     }
+}
+
+/// The statement about other people's data, from what the protection pass did.
+fn others(input: &ReportInput, source_label: &dyn Fn(&str) -> String) -> Vec<String> {
+    let findings = input.findings;
+    let redacted: Vec<(String, Vec<(inzage_engine::protect::detect::Kind, usize)>)> = findings
+        .protection
+        .redacted_by_source()
+        .into_iter()
+        .map(|(source, kinds)| (source_label(&source), kinds.into_iter().collect()))
+        .collect();
+    let left_out = findings.withheld.len()
+        + findings
+            .review
+            .iter()
+            .filter(|r| r.may_be_other_person)
+            .count();
+    texts::others_statement(
+        &redacted,
+        findings.protection.reviewed,
+        left_out,
+        input.lang,
+    )
 }
 
 /// A dataset's retention period or criterion, as the register words it.

@@ -71,6 +71,7 @@ pub struct Texts {
     pub contact_text: &'static str,
     pub privacy_officer: &'static str,
     pub footer: &'static str,
+    pub others: &'static str,
 }
 
 const NL: Texts = Texts {
@@ -135,7 +136,8 @@ const NL: Texts = Texts {
     contact: "Vragen",
     contact_text: "Vragen over dit overzicht of over uw rechten stelt u aan",
     privacy_officer: "Functionaris voor de gegevensbescherming",
-    footer: "Dit overzicht bevat alleen uw eigen gegevens. Gegevens over andere personen (zoals medehuurders of gezinsleden) zijn weggelaten.",
+    footer: "Dit overzicht bevat alleen gegevens over u.",
+    others: "Gegevens over andere personen",
 };
 
 const EN: Texts = Texts {
@@ -200,7 +202,8 @@ const EN: Texts = Texts {
     contact: "Questions",
     contact_text: "Send questions about this overview or your rights to",
     privacy_officer: "Data protection officer",
-    footer: "This overview holds only your own data. Data about other people (such as co-tenants or household members) has been left out.",
+    footer: "This overview holds only data about you.",
+    others: "Data about other people",
 };
 
 /// The texts for a language.
@@ -314,3 +317,102 @@ pub const ATTRIBUTE_ORDER: &[&str] = &[
     "contractnummer",
     "woningnet",
 ];
+
+/// A kind of redacted value with its count, in words (`2 telefoonnummers`).
+fn counted(kind: inzage_engine::protect::detect::Kind, n: usize, lang: Lang) -> String {
+    use inzage_engine::protect::detect::Kind;
+    let (one, many) = match (kind, lang) {
+        (Kind::Name | Kind::UnknownName, Lang::Nl) => ("naam", "namen"),
+        (Kind::Email, Lang::Nl) => ("e-mailadres", "e-mailadressen"),
+        (Kind::Phone, Lang::Nl) => ("telefoonnummer", "telefoonnummers"),
+        (Kind::Address, Lang::Nl) => ("adres", "adressen"),
+        (Kind::Iban, Lang::Nl) => ("rekeningnummer (IBAN)", "rekeningnummers (IBAN)"),
+        (Kind::Bsn, Lang::Nl) => ("burgerservicenummer", "burgerservicenummers"),
+        (Kind::Name | Kind::UnknownName, Lang::En) => ("name", "names"),
+        (Kind::Email, Lang::En) => ("e-mail address", "e-mail addresses"),
+        (Kind::Phone, Lang::En) => ("phone number", "phone numbers"),
+        (Kind::Address, Lang::En) => ("address", "addresses"),
+        (Kind::Iban, Lang::En) => ("bank account number (IBAN)", "bank account numbers (IBAN)"),
+        (Kind::Bsn, Lang::En) => ("citizen service number", "citizen service numbers"),
+    };
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn and_list(items: &[String], lang: Lang) -> String {
+    let and = match lang {
+        Lang::Nl => "en",
+        Lang::En => "and",
+    };
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} {and} {last}", init.join(", ")),
+    }
+}
+
+/// What the bundle did about other people's data, in sentences that are
+/// true for this bundle: how many values of which kinds were replaced in
+/// which systems, whether a privacy officer reviewed them, and how many
+/// records that may concern someone else were left out.
+pub fn others_statement(
+    redacted: &[(String, Vec<(inzage_engine::protect::detect::Kind, usize)>)],
+    reviewed: bool,
+    left_out: usize,
+    lang: Lang,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if redacted.is_empty() {
+        out.push(match lang {
+            Lang::Nl => "In de vrije teksten (notities, berichten, omschrijvingen) van de systemen hierboven hebben wij geen gegevens over andere personen gevonden; er is niets onleesbaar gemaakt.".to_string(),
+            Lang::En => "We found no data about other people in the free texts (notes, messages, descriptions) of the systems above; nothing has been blanked out.".to_string(),
+        });
+    } else {
+        let per_system: Vec<String> = redacted
+            .iter()
+            .map(|(system, kinds)| {
+                let kinds: Vec<String> = kinds.iter().map(|(k, n)| counted(*k, *n, lang)).collect();
+                match lang {
+                    Lang::Nl => format!("{} in {system}", and_list(&kinds, lang)),
+                    Lang::En => format!("{} in {system}", and_list(&kinds, lang)),
+                }
+            })
+            .collect();
+        out.push(match lang {
+            Lang::Nl => format!(
+                "Om de privacy van anderen te beschermen (artikel 15 lid 4 AVG) hebben wij gegevens over andere personen in vrije teksten vervangen door een markering zoals [verwijderd: naam]: {}.",
+                and_list(&per_system, lang)
+            ),
+            Lang::En => format!(
+                "To protect the privacy of others (art. 15(4) GDPR) we have replaced data about other people in free texts by a marker such as [removed: name]: {}.",
+                and_list(&per_system, lang)
+            ),
+        });
+        out.push(match (reviewed, lang) {
+            (true, Lang::Nl) => {
+                "Een medewerker privacy heeft elke vervanging gecontroleerd.".to_string()
+            }
+            (false, Lang::Nl) => "Deze vervangingen zijn automatisch gedaan.".to_string(),
+            (true, Lang::En) => {
+                "A member of our privacy staff has checked every replacement.".to_string()
+            }
+            (false, Lang::En) => "These replacements were made automatically.".to_string(),
+        });
+    }
+    if left_out > 0 {
+        out.push(match lang {
+            Lang::Nl => format!(
+                "{left_out} {} die bij het zoeken naar voren {} maar mogelijk over iemand anders {} (bijvoorbeeld via een e-mailadres dat u met een ander deelt), {} niet opgenomen.",
+                if left_out == 1 { "gegeven" } else { "gegevens" },
+                if left_out == 1 { "kwam" } else { "kwamen" },
+                if left_out == 1 { "gaat" } else { "gaan" },
+                if left_out == 1 { "is" } else { "zijn" },
+            ),
+            Lang::En => format!(
+                "{left_out} {} that came up in the search but may concern someone else (for example through an e-mail address you share with another person) {} not included.",
+                if left_out == 1 { "record" } else { "records" },
+                if left_out == 1 { "is" } else { "are" },
+            ),
+        });
+    }
+    out
+}

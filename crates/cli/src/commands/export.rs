@@ -6,6 +6,9 @@ use anyhow::{anyhow, Context};
 use chrono::{DateTime, TimeZone, Utc};
 use inzage_bundle::{BundleError, BundleKind, BundleOptions, RecordFiles, SourceInfo};
 use inzage_core::{Identifier, IdentifierKind, Lang};
+use inzage_engine::protect::decisions::Decisions;
+use inzage_engine::protect::names::PeopleIndex;
+use inzage_engine::protect::{protect, FieldRoles, Protector};
 use inzage_engine::{Engine, EngineOptions, Findings, Source, SourceStatus};
 
 use crate::exit::Failure;
@@ -46,6 +49,10 @@ pub async fn run(config_path: &Path, args: ExportArgs) -> Result<(), Failure> {
         })
         .collect();
     let connectors: Vec<_> = built.iter().map(|b| b.connector.clone()).collect();
+    let decisions = match &args.decisions {
+        Some(path) => Some(Decisions::load(path).map_err(|e| Failure::Usage(anyhow!(e)))?),
+        None => None,
+    };
     let engine = Engine::new(
         built
             .into_iter()
@@ -59,11 +66,21 @@ pub async fn run(config_path: &Path, args: ExportArgs) -> Result<(), Failure> {
             fetched_at: now,
         },
     );
-    let findings = engine
-        .run(start)
-        .await
-        .map_err(|e| Failure::Usage(anyhow!(e)))?;
+    let (findings, people) = tokio::join!(
+        engine.run(start),
+        people_index(&config.protect, &connectors)
+    );
+    let mut findings = findings.map_err(|e| Failure::Usage(anyhow!(e)))?;
+    let people = people?;
     print_sources(&findings);
+    let roles = FieldRoles::from_datasets(
+        sources
+            .iter()
+            .flat_map(|s| s.datasets.iter().map(move |d| (s.id.as_str(), d))),
+    );
+    let protector = Protector::new(&config.protect, people);
+    protect(&mut findings, &roles, &protector, decisions.as_ref(), lang);
+    print_protection(&findings);
     if !findings.is_complete() && !args.allow_partial {
         return Err(Failure::SourcesFailed(format!(
             "no bundle written: {} source(s) failed (see above). Fix them and run again, or pass --allow-partial to write a bundle marked partial.",
@@ -113,13 +130,12 @@ pub async fn run(config_path: &Path, args: ExportArgs) -> Result<(), Failure> {
     } else if passphrase.is_some() {
         println!("encrypted with the passphrase from {PASSPHRASE_VARIABLE}");
     }
-    if let Some(review) = summary.review_path {
-        println!(
-            "for staff review (not for the tenant): {} ({} items)",
-            review.display(),
-            findings.review.len()
-        );
-    }
+    println!(
+        "for the privacy officer (not for the tenant): {} and .csv ({} items, {} waiting for a decision)",
+        summary.review_path.display(),
+        findings.protection.entries.len(),
+        findings.protection.pending()
+    );
     Ok(())
 }
 
@@ -151,6 +167,56 @@ async fn attachments(
         }
     }
     Ok(out)
+}
+
+/// Streams the people index named in `[protect.people]` (every relatie's
+/// name), so that other people's names are found in free text. Without it
+/// only pattern detectors run; a failing index stops the export, since the
+/// bundle could then carry names it must not.
+async fn people_index(
+    settings: &inzage_core::ProtectSettings,
+    connectors: &[std::sync::Arc<dyn inzage_core::Connector>],
+) -> Result<PeopleIndex, Failure> {
+    let mut index = PeopleIndex::new();
+    let Some(spec) = &settings.people else {
+        return Ok(index);
+    };
+    let Some(connector) = connectors.iter().find(|c| c.id() == spec.connector) else {
+        return Err(Failure::Usage(anyhow!(
+            "[protect.people] names connector `{}`, which is not configured",
+            spec.connector
+        )));
+    };
+    let started = std::time::Instant::now();
+    let n = connector
+        .people(&spec.query, &mut |p| index.add(&p))
+        .await
+        .map_err(|e| {
+            Failure::SourcesFailed(format!(
+                "no bundle written: the people index ({}) failed: {e}. Without it other people's names cannot be found in free text; fix the source or the [protect.people] query and run again.",
+                spec.connector
+            ))
+        })?;
+    tracing::info!(
+        people = n,
+        ms = started.elapsed().as_millis() as u64,
+        "people index loaded"
+    );
+    Ok(index)
+}
+
+/// What third-party protection did, on stderr (counts only).
+fn print_protection(findings: &Findings) {
+    let p = &findings.protection;
+    let redacted = p.redacted_total();
+    let records = p.per_record().len();
+    eprintln!(
+        "other people's data: {redacted} value(s) replaced in {records} record(s); {} item(s) wait for a decision",
+        p.pending()
+    );
+    for problem in &p.unapplied {
+        eprintln!("decisions: {problem}");
+    }
 }
 
 /// Where `--encrypt` reads the passphrase from.

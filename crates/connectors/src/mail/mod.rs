@@ -401,6 +401,7 @@ impl MailConnector {
                     "message could not be read completely ({}); check it by hand",
                     p.reason
                 ),
+                may_be_other_person: false,
             });
         }
         Ok(outcome)

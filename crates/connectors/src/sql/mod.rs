@@ -27,7 +27,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use inzage_core::{
-    CheckReport, Connector, DatasetSpec, FetchOutcome, FetchRequest, Identifier, SourceError, Value,
+    CheckReport, Connector, DatasetSpec, FetchOutcome, FetchRequest, Identifier, PersonName,
+    SourceError, Value,
 };
 use serde::Deserialize;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -323,6 +324,61 @@ impl SqlConnector {
         }
     }
 
+    /// Streams the rows of the people-index query into `sink`.
+    async fn stream_people(
+        &self,
+        sql: &str,
+        sink: &mut (dyn FnMut(PersonName) + Send),
+    ) -> Result<usize, SourceError> {
+        use futures::TryStreamExt;
+        let context = "people index ([protect.people] query)";
+        let mut n = 0;
+        match &self.backend {
+            Backend::Sqlite(pool, _) => {
+                let mut rows = sqlx::query(sql).fetch(pool);
+                while let Some(row) = rows
+                    .try_next()
+                    .await
+                    .map_err(|e| self.db_error(context, e))?
+                {
+                    sink(people_row(&row).map_err(|e| self.people_error(e))?);
+                    n += 1;
+                }
+            }
+            Backend::Postgres(pool, _) => {
+                let mut tx = pool
+                    .begin()
+                    .await
+                    .map_err(|e| self.db_error("cannot connect", e))?;
+                tx.execute("SET TRANSACTION READ ONLY")
+                    .await
+                    .map_err(|e| self.db_error("cannot start a read-only transaction", e))?;
+                {
+                    let mut rows = sqlx::query(sql).fetch(&mut *tx);
+                    while let Some(row) = rows
+                        .try_next()
+                        .await
+                        .map_err(|e| self.db_error(context, e))?
+                    {
+                        sink(people_row(&row).map_err(|e| self.people_error(e))?);
+                        n += 1;
+                    }
+                }
+                tx.rollback()
+                    .await
+                    .map_err(|e| self.db_error("rollback failed", e))?;
+            }
+        }
+        Ok(n)
+    }
+
+    fn people_error(&self, e: String) -> SourceError {
+        SourceError::Config(format!(
+            "{}: people index ([protect.people] query): {e}; the query must return klantnummer, voornamen, tussenvoegsel and achternaam as text",
+            self.location()
+        ))
+    }
+
     /// The column names a query returns, without running it.
     async fn describe(&self, sql: &str) -> Result<Vec<String>, SourceError> {
         let columns: Vec<String> = match &self.backend {
@@ -360,6 +416,25 @@ fn redact(message: &str, url: &str) -> String {
     }
 }
 
+/// One row of the people-index query.
+fn people_row<R>(row: &R) -> Result<PersonName, String>
+where
+    R: sqlx::Row,
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    for<'a> Option<String>: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+{
+    let text = |col: &str| -> Result<Option<String>, String> {
+        row.try_get::<Option<String>, _>(col)
+            .map_err(|e| format!("column `{col}`: {e}"))
+    };
+    Ok(PersonName {
+        key: text("klantnummer")?.unwrap_or_default(),
+        voornamen: text("voornamen")?.unwrap_or_default(),
+        tussenvoegsel: text("tussenvoegsel")?.filter(|t| !t.trim().is_empty()),
+        achternaam: text("achternaam")?.unwrap_or_default(),
+    })
+}
+
 #[async_trait]
 impl Connector for SqlConnector {
     fn id(&self) -> &str {
@@ -394,6 +469,15 @@ impl Connector for SqlConnector {
         Ok(CheckReport {
             summary: format!("{}: {prepared} queries prepared", self.location()),
         })
+    }
+
+    async fn people(
+        &self,
+        query: &str,
+        sink: &mut (dyn FnMut(PersonName) + Send),
+    ) -> Result<usize, SourceError> {
+        self.require_database_file()?;
+        self.stream_people(query, sink).await
     }
 
     async fn fetch(&self, request: &FetchRequest) -> Result<FetchOutcome, SourceError> {

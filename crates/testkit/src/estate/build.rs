@@ -45,14 +45,14 @@ fn fold(s: &str) -> String {
 }
 
 pub(crate) struct Gen {
-    rng: Rng,
+    pub(crate) rng: Rng,
     pub e: Estate,
     next_kn: u32,
     next_contract: u32,
     next_eenheid: u32,
     next_id: u64,
     next_respondent: u32,
-    next_klacht: u32,
+    pub(crate) next_klacht: u32,
     next_reactie: u32,
     next_signalering: u32,
     used: BTreeSet<String>,
@@ -87,7 +87,7 @@ impl Gen {
         }
     }
 
-    fn id(&mut self) -> u64 {
+    pub(crate) fn id(&mut self) -> u64 {
         self.next_id += 1;
         self.next_id
     }
@@ -101,19 +101,19 @@ impl Gen {
         }
     }
 
-    fn date_between(&mut self, lo: NaiveDate, hi: NaiveDate) -> NaiveDate {
+    pub(crate) fn date_between(&mut self, lo: NaiveDate, hi: NaiveDate) -> NaiveDate {
         if hi <= lo {
             return lo;
         }
         lo + Duration::days(self.rng.below((hi - lo).num_days() as u64 + 1) as i64)
     }
 
-    fn office_time(&mut self, date: NaiveDate) -> NaiveDateTime {
+    pub(crate) fn office_time(&mut self, date: NaiveDate) -> NaiveDateTime {
         let secs = self.rng.range(8 * 3600, 17 * 3600 + 1800) as u32;
         ts(date, secs - secs % 60 + self.rng.below(60) as u32)
     }
 
-    fn guid(&mut self) -> String {
+    pub(crate) fn guid(&mut self) -> String {
         self.unique(|r| {
             format!(
                 "{}-{}-4{}-{}{}-{}",
@@ -757,15 +757,15 @@ impl Gen {
         self.unique(|r| format!("{stamp}.m{}@{domain}", r.hex(12)))
     }
 
-    fn mailbox_of(&self, p: usize, email: &str) -> Mailbox {
+    pub(crate) fn mailbox_of(&self, p: usize, email: &str) -> Mailbox {
         Mailbox::new(Some(&self.e.people[p].full_name()), email)
     }
 
-    fn ks() -> Mailbox {
+    pub(crate) fn ks() -> Mailbox {
         Mailbox::new(Some(KS_NAME), KLANTENSERVICE)
     }
 
-    fn random_text_part(&mut self, text: String) -> Part {
+    pub(crate) fn random_text_part(&mut self, text: String) -> Part {
         let has_non_latin1 = text.chars().any(|c| c as u32 > 0xFF);
         match self.rng.below(10) {
             0..=3 => Part::Text {
@@ -798,7 +798,7 @@ impl Gen {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn push_message(
+    pub(crate) fn push_message(
         &mut self,
         date: NaiveDateTime,
         from: Mailbox,
@@ -1991,6 +1991,10 @@ pub fn build(seed: u64, tenants: usize) -> Estate {
     for _ in 0..(tenants / 10).max(2) {
         g.kwh_row(None, None, d(2020, 1, 1));
     }
+
+    // Free texts that mention other people, planted last so that nothing
+    // generated before changes.
+    super::planted::plant(&mut g);
 
     // archive order: by date, then id
     g.e.messages

@@ -11,6 +11,7 @@
 mod build;
 pub mod mail;
 pub mod model;
+mod planted;
 pub mod rng;
 pub mod sqlite;
 mod stories;
@@ -24,7 +25,7 @@ pub use build::MIN_TENANTS;
 pub use model::Estate;
 pub use stories::{
     compute_stories, mentions, normalise_name, readme, record_texts, strip_diacritics, tokens,
-    ReviewItem, StoriesFile, Story,
+    OtherPerson, PlantedLists, ReviewItem, StoriesFile, Story,
 };
 pub use write::{write_erp, write_kwh, write_signaleringen, write_sources, ESTATE_FILES};
 

@@ -3,7 +3,7 @@
 //! (`stories.json`) is computed from them, never by parsing the files.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The reference date of every estate ("today" for the data; never the clock).
 pub fn peildatum() -> NaiveDate {
@@ -350,6 +350,38 @@ fn part_text(p: &Part, out: &mut String) {
     }
 }
 
+/// Whose a value planted in a free text is, seen from the record's owner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Whose {
+    /// The record owner's own (must stay in their bundle).
+    Subject,
+    /// Another generated person's (must never be in the owner's bundle).
+    Other,
+    /// The corporation's staff or its own number (must stay).
+    Staff,
+    /// A name after a title word that no relatie has (a review item).
+    Unknown,
+}
+
+/// A value the generator put in a free text: the ground truth of what
+/// third-party protection must redact, keep and put up for review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Planted {
+    pub source: String,
+    pub dataset: String,
+    /// The record's key as the bundle shows it.
+    pub key: String,
+    pub field: String,
+    /// `name`, `email`, `phone`, `iban`, `bsn`, `address`, `unknown_name`.
+    pub kind: String,
+    /// The value as written in the text.
+    pub written: String,
+    pub whose: Whose,
+    /// Klantnummer of the person it belongs to, for names and numbers of people.
+    pub person: Option<String>,
+}
+
 /// One documented story tenant.
 #[derive(Debug, Clone)]
 pub struct StorySpec {
@@ -383,4 +415,6 @@ pub struct Estate {
     pub signaleringen: Vec<SignaleringRow>,
     pub kwh: Vec<KwhRow>,
     pub stories: Vec<StorySpec>,
+    /// Values planted in free texts (see [`Planted`]).
+    pub planted: Vec<Planted>,
 }

@@ -15,6 +15,11 @@ pub struct StoriesFile {
     pub seed: u64,
     pub tenants: usize,
     pub stories: Vec<Story>,
+    /// Every value planted in a free text of the estate, with whose it is.
+    pub planted: Vec<Planted>,
+    /// Every generated person's full name, e-mail addresses, phone, IBAN
+    /// and BSN: none of another person's may stand anywhere in a bundle.
+    pub people: Vec<OtherPerson>,
 }
 
 /// One story tenant and what their bundle must contain.
@@ -30,6 +35,29 @@ pub struct Story {
     pub expected: BTreeMap<String, BTreeMap<String, Vec<String>>>,
     pub review: Vec<ReviewItem>,
     pub foreign_identifiers: Vec<String>,
+    /// Values planted in the free texts of this person's records: what must
+    /// be redacted (other people's), kept (their own, staff) or reviewed
+    /// (a name the estate does not know).
+    pub planted: PlantedLists,
+}
+
+/// The planted values of one story, by what must happen to them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PlantedLists {
+    pub redact: Vec<Planted>,
+    pub keep: Vec<Planted>,
+    pub review: Vec<Planted>,
+}
+
+/// Another generated person's personal data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OtherPerson {
+    pub klantnummer: String,
+    pub full_name: String,
+    pub emails: Vec<String>,
+    pub phone: Option<String>,
+    pub iban: String,
+    pub bsn: String,
 }
 
 /// A record that must be reported for review, never included as data.
@@ -191,6 +219,19 @@ pub fn compute_stories(e: &Estate) -> StoriesFile {
         seed: e.seed,
         tenants: e.tenants,
         stories,
+        planted: e.planted.clone(),
+        people: e
+            .people
+            .iter()
+            .map(|o| OtherPerson {
+                klantnummer: o.klantnummer.clone(),
+                full_name: o.full_name(),
+                emails: o.emails.clone(),
+                phone: o.phone.clone(),
+                iban: o.iban.clone(),
+                bsn: o.bsn.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -400,10 +441,34 @@ fn story(e: &Estate, idx: &Index, owners: &[BTreeSet<usize>], si: usize, s: &Sto
         contractnummers: contracts.clone(),
         emails: p.emails.clone(),
         woningnet: p.woningnet.clone(),
+        planted: planted_in(e, &expected),
         expected,
         review,
         foreign_identifiers: foreign(e, idx, si, pi, &contracts),
     }
+}
+
+/// The planted values in the records a story's bundle holds.
+fn planted_in(
+    e: &Estate,
+    expected: &BTreeMap<String, BTreeMap<String, Vec<String>>>,
+) -> PlantedLists {
+    let mut lists = PlantedLists::default();
+    for p in &e.planted {
+        let held = expected
+            .get(&p.source)
+            .and_then(|d| d.get(&p.dataset))
+            .is_some_and(|keys| keys.contains(&p.key));
+        if !held {
+            continue;
+        }
+        match p.whose {
+            Whose::Other => lists.redact.push(p.clone()),
+            Whose::Subject | Whose::Staff => lists.keep.push(p.clone()),
+            Whose::Unknown => lists.review.push(p.clone()),
+        }
+    }
+    lists
 }
 
 /// Identifiers of other people that must never appear in the person's bundle:
