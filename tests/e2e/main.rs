@@ -10,5 +10,6 @@ mod mail;
 mod new_source;
 mod postgres;
 mod report;
+mod requests;
 mod stories;
 mod support;

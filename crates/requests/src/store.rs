@@ -645,7 +645,7 @@ impl Store {
             .acquire()
             .await
             .map_err(|e| self.error("cannot read", e))?;
-        self.load_from(&mut *conn, seq).await
+        self.load_from(&mut conn, seq).await
     }
 
     /// Every request, oldest first.
@@ -661,7 +661,7 @@ impl Store {
             .map_err(|e| self.error("cannot read the requests", e))?;
         let mut out = Vec::with_capacity(seqs.len());
         for seq in seqs {
-            out.push(self.load_from(&mut *conn, seq).await?);
+            out.push(self.load_from(&mut conn, seq).await?);
         }
         Ok(out)
     }

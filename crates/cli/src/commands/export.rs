@@ -14,7 +14,18 @@ use crate::{ExportArgs, KindArg, LangArg};
 /// Runs an export.
 pub async fn run(config_path: &Path, args: ExportArgs) -> Result<(), Failure> {
     let config = super::load_config(config_path)?;
-    let kind = match args.kind {
+    let linked = match &args.request {
+        Some(id) => Some(super::request::for_export(config_path, id, &args.by).await?),
+        None => None,
+    };
+    let wanted = match &linked {
+        Some(l) if l.request.kind == inzage_requests::RequestKind::Portability => {
+            KindArg::Portability
+        }
+        Some(_) => KindArg::Access,
+        None => args.kind,
+    };
+    let kind = match wanted {
         KindArg::Access => BundleKind::Access,
         KindArg::Portability => {
             return Err(Failure::Usage(anyhow!(
@@ -22,7 +33,10 @@ pub async fn run(config_path: &Path, args: ExportArgs) -> Result<(), Failure> {
             )))
         }
     };
-    let start = requested_identifier(&args, &config.register)?;
+    let start = match &linked {
+        Some(l) => l.request.subject.clone(),
+        None => requested_identifier(&args, &config.register)?,
+    };
     if args.out.exists() && !args.force {
         return Err(Failure::Usage(anyhow!(BundleError::Exists(
             args.out.clone()
@@ -60,7 +74,7 @@ pub async fn run(config_path: &Path, args: ExportArgs) -> Result<(), Failure> {
         },
     );
     let findings = engine
-        .run(start)
+        .run(start.clone())
         .await
         .map_err(|e| Failure::Usage(anyhow!(e)))?;
     print_sources(&findings);
@@ -68,6 +82,13 @@ pub async fn run(config_path: &Path, args: ExportArgs) -> Result<(), Failure> {
         return Err(Failure::SourcesFailed(format!(
             "no bundle written: {} source(s) failed (see above). Fix them and run again, or pass --allow-partial to write a bundle marked partial.",
             findings.failed_sources().count()
+        )));
+    }
+    if findings.records.is_empty() && !args.allow_empty {
+        return Err(Failure::NoData(format!(
+            "no bundle written: no source knows {} {}. Check the number (a typo is not \"we hold nothing about you\"); when it is right, pass --allow-empty to write the answer that we hold no personal data about the person.",
+            start.kind,
+            start.masked()
         )));
     }
     let (passphrase, generated) = match (args.encrypt, std::env::var(PASSPHRASE_VARIABLE)) {
@@ -81,7 +102,11 @@ pub async fn run(config_path: &Path, args: ExportArgs) -> Result<(), Failure> {
         created_at: now,
         overwrite: args.force,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        received: args.received,
+        received: linked
+            .as_ref()
+            .map(|l| l.request.received)
+            .or(args.received),
+        due: linked.as_ref().and_then(|l| l.request.deadlines().answer),
         passphrase: passphrase.clone(),
     };
     let attached = attachments(&connectors, &findings).await?;
@@ -112,6 +137,9 @@ pub async fn run(config_path: &Path, args: ExportArgs) -> Result<(), Failure> {
         println!("passphrase (shown once; send it to the tenant by another channel than the bundle): {p}");
     } else if passphrase.is_some() {
         println!("encrypted with the passphrase from {PASSPHRASE_VARIABLE}");
+    }
+    if let Some(l) = &linked {
+        super::request::record_export(l, &summary.path, &findings, Utc::now()).await?;
     }
     if let Some(review) = summary.review_path {
         println!(
