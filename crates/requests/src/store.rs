@@ -815,3 +815,137 @@ fn store_error(path: &Path, what: &str, e: sqlx::Error) -> RequestsError {
 async fn tokio_sleep(d: Duration) {
     tokio::time::sleep(d).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ClockStart;
+
+    fn config(dir: &Path, clock: ClockStart) -> RequestsConfig {
+        RequestsConfig {
+            store: dir.join("requests.sqlite"),
+            audit: dir.join("requests.audit.jsonl"),
+            terms: Terms {
+                clock_starts: clock,
+                ..Terms::default()
+            },
+        }
+    }
+
+    fn new(received: NaiveDate) -> NewRequest {
+        NewRequest {
+            kind: RequestKind::Access,
+            subject: Identifier::new(IdentifierKind::Klantnummer, "001007").unwrap(),
+            channel: Channel::Balie,
+            received,
+        }
+    }
+
+    fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+        NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(10, 0, 0)
+            .unwrap()
+            .and_utc()
+    }
+
+    #[tokio::test]
+    async fn the_life_cycle_is_stored_and_audited() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&config(dir.path(), ClockStart::Receipt))
+            .await
+            .unwrap();
+        let received = NaiveDate::from_ymd_opt(2026, 1, 31).unwrap();
+        let r = store
+            .open_request(new(received), "a", at(2026, 2, 1))
+            .await
+            .unwrap();
+        assert_eq!(r.id, "V-0001");
+        assert_eq!(r.deadlines().answer, NaiveDate::from_ymd_opt(2026, 2, 28));
+        assert_eq!(r.status(), "identity not verified");
+        let r = store
+            .verify("v-1", "b", "ID-kaart getoond", at(2026, 2, 2))
+            .await
+            .unwrap();
+        assert_eq!(r.verified.as_ref().unwrap().by, "b");
+        assert!(matches!(
+            store.verify("V-0001", "b", "again", at(2026, 2, 2)).await,
+            Err(RequestsError::State(_))
+        ));
+        // Delivered needs an export.
+        assert!(matches!(
+            store
+                .close("V-0001", "b", Outcome::Delivered, None, at(2026, 2, 3))
+                .await,
+            Err(RequestsError::State(_))
+        ));
+        let r = store
+            .extend("V-0001", "b", 1, "veel systemen", at(2026, 2, 27))
+            .await
+            .unwrap();
+        assert_eq!(r.deadlines().answer, NaiveDate::from_ymd_opt(2026, 3, 28));
+        assert!(store
+            .extend("V-0001", "b", 2, "meer", at(2026, 2, 27))
+            .await
+            .is_err());
+        store
+            .record_export(
+                "V-0001",
+                ExportRecord {
+                    at: at(2026, 3, 1),
+                    by: "c".into(),
+                    file_name: "V-0001.zip".into(),
+                    sha256: "ab".repeat(32),
+                    complete: true,
+                    sources: vec![("erp".into(), "ok".into())],
+                    records: 30,
+                },
+            )
+            .await
+            .unwrap();
+        let r = store
+            .close("V-0001", "b", Outcome::Delivered, None, at(2026, 3, 2))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), "closed: delivered");
+        assert_eq!(r.exports[0].sources, vec![("erp".into(), "ok".into())]);
+        assert_eq!(store.list().await.unwrap(), vec![r]);
+        assert!(matches!(
+            store.get("V-0002").await,
+            Err(RequestsError::NotFound(_))
+        ));
+        let v = crate::audit::verify(store.audit().path()).unwrap();
+        assert_eq!((v.entries, v.broken), (5, None));
+    }
+
+    #[tokio::test]
+    async fn under_the_verification_rule_the_clock_waits() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&config(dir.path(), ClockStart::Verification))
+            .await
+            .unwrap();
+        let received = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let r = store
+            .open_request(new(received), "a", at(2026, 3, 1))
+            .await
+            .unwrap();
+        assert_eq!(r.deadlines().answer, None);
+        assert!(matches!(
+            store.extend(&r.id, "a", 1, "x", at(2026, 3, 2)).await,
+            Err(RequestsError::State(_))
+        ));
+        let r = store
+            .verify(&r.id, "b", "Paspoort getoond", at(2026, 3, 10))
+            .await
+            .unwrap();
+        assert_eq!(r.deadlines().start, NaiveDate::from_ymd_opt(2026, 3, 10));
+        assert_eq!(r.deadlines().answer, NaiveDate::from_ymd_opt(2026, 4, 7));
+        // The terms stay those of the opening, whatever the config says later.
+        let later = Store::open(&config(dir.path(), ClockStart::Receipt))
+            .await
+            .unwrap();
+        let r = later.get(&r.id).await.unwrap();
+        assert_eq!(r.terms.clock_starts, ClockStart::Verification);
+        assert!(parse_request_id("X-1").is_err());
+    }
+}
