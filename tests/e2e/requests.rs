@@ -679,6 +679,136 @@ fn parallel_commands_never_corrupt_the_store() {
     }
     let out = desk.ok(&["request", "list"]);
     assert_eq!(out.matches("verified").count(), 8, "{out}");
+    // Two exports and an extension at once.
+    let spawn = |args: Vec<String>| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        desk.cmd(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let out = |id: &str| desk.path(&format!("{id}.zip")).display().to_string();
+    let children = vec![
+        spawn(vec![
+            "export".into(),
+            "--request".into(),
+            ids[0].clone(),
+            "--out".into(),
+            out(&ids[0]),
+        ]),
+        spawn(vec![
+            "export".into(),
+            "--request".into(),
+            ids[1].clone(),
+            "--out".into(),
+            out(&ids[1]),
+        ]),
+        spawn(vec![
+            "request".into(),
+            "extend".into(),
+            ids[2].clone(),
+            "--reason".into(),
+            "druk".into(),
+        ]),
+    ];
+    for child in children {
+        let (code, stdout, stderr) = text(&child.wait_with_output().unwrap());
+        assert_eq!(code, 0, "{stdout}{stderr}");
+    }
     let out = desk.ok(&["audit", "verify"]);
-    assert!(out.contains("16 entries, chain intact"), "{out}");
+    assert!(out.contains("19 entries, chain intact"), "{out}");
+}
+
+#[test]
+fn request_commands_say_what_they_cannot_do() {
+    let desk = Desk::new();
+    let customer = story("mover").klantnummer;
+    let (code, _, err) = desk.run(&[
+        "request",
+        "open",
+        "--customer",
+        &customer,
+        "--kind",
+        "access",
+        "--received",
+        &ymd(2),
+        "--channel",
+        "post",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("lies in the future"), "{err}");
+    let (code, _, err) = desk.run(&[
+        "request",
+        "open",
+        "--customer",
+        "12",
+        "--kind",
+        "access",
+        "--received",
+        &ymd(0),
+        "--channel",
+        "post",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--customer"), "{err}");
+    let (code, _, err) = text(&run(desk
+        .cmd(&[
+            "request",
+            "open",
+            "--customer",
+            &customer,
+            "--kind",
+            "access",
+            "--received",
+            &ymd(0),
+            "--channel",
+            "post",
+        ])
+        .env_remove("INZAGE_USER")));
+    assert_eq!(code, 2);
+    assert!(err.contains("--by NAME or set INZAGE_USER"), "{err}");
+    let (code, _, err) = desk.run(&[
+        "request",
+        "verify",
+        "V-0042",
+        "--method",
+        "ID-kaart getoond",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("V-0042 not found") && err.contains("request list"),
+        "{err}"
+    );
+    let out = desk.ok(&[
+        "request",
+        "open",
+        "--customer",
+        &customer,
+        "--kind",
+        "portability",
+        "--received",
+        &ymd(0),
+        "--channel",
+        "web",
+    ]);
+    let id = out.split_whitespace().nth(1).unwrap().to_string();
+    desk.ok(&[
+        "request",
+        "verify",
+        &id,
+        "--method",
+        "Paspoort getoond aan de balie",
+    ]);
+    let bundle = desk.path("p.zip");
+    let (code, _, err) = desk.run(&[
+        "export",
+        "--request",
+        &id,
+        "--out",
+        bundle.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("portability request"), "{err}");
+    assert!(!bundle.exists());
 }

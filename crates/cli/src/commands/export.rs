@@ -19,10 +19,7 @@ pub async fn run(config_path: &Path, args: ExportArgs) -> Result<(), Failure> {
         None => None,
     };
     let wanted = match &linked {
-        Some(l) if l.request.kind == inzage_requests::RequestKind::Portability => {
-            KindArg::Portability
-        }
-        Some(_) => KindArg::Access,
+        Some(_) => KindArg::Access, // for_export refuses portability requests
         None => args.kind,
     };
     let kind = match wanted {

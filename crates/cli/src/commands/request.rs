@@ -560,6 +560,12 @@ pub async fn for_export(config_path: &Path, id: &str, by: &ByArg) -> Result<Expo
             c.outcome.as_str()
         )));
     }
+    if request.kind == RequestKind::Portability {
+        return Err(Failure::Usage(anyhow!(
+            "{} is a portability request (art. 20); this version writes access bundles only",
+            request.id
+        )));
+    }
     if request.verified.is_none() {
         return Err(Failure::Usage(anyhow!(
             "{}: identity is not verified; no bundle leaves before it is. Check the original ID at the counter and run `inzage request verify {} --by NAME --method \"ID-kaart getoond aan de balie\"`",
