@@ -50,7 +50,8 @@ pub struct FindOutcome {
     /// Candidates, by klantnummer.
     pub candidates: Vec<Candidate>,
     /// Matching records without a klantnummer (a regional registry), per
-    /// system label, that no candidate's postcode explains.
+    /// system label, at a postcode that no single candidate has: staff
+    /// check these by hand.
     pub without_customer: BTreeMap<String, usize>,
     /// Labels of the systems asked.
     pub searched: Vec<String>,
@@ -124,6 +125,7 @@ pub async fn find(
     };
     let wanted_postcode = query.postcode.as_deref().map(normalise_postcode);
     let mut found: BTreeMap<String, Candidate> = BTreeMap::new();
+    let mut postcodes: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut unowned: Vec<(String, Option<String>)> = Vec::new();
     let asked: Vec<&Arc<dyn Connector>> = connectors
         .iter()
@@ -170,6 +172,7 @@ pub async fn find(
                     c.systems.insert(label.clone());
                     if let Some(p) = postcode {
                         c.postcode_areas.insert(p.chars().take(4).collect());
+                        postcodes.entry(owner.value.clone()).or_default().insert(p);
                     }
                 }
                 None => unowned.push((label.clone(), postcode)),
@@ -179,10 +182,15 @@ pub async fn find(
     // A record without a klantnummer belongs to the one candidate who has
     // its postcode; otherwise it is only counted.
     for (label, postcode) in unowned {
-        let area: Option<String> = postcode.map(|p| p.chars().take(4).collect());
         let mut owners: Vec<&mut Candidate> = found
             .values_mut()
-            .filter(|c| area.as_ref().is_some_and(|a| c.postcode_areas.contains(a)))
+            .filter(|c| {
+                postcode.as_ref().is_some_and(|p| {
+                    postcodes
+                        .get(&c.klantnummer)
+                        .is_some_and(|known| known.contains(p))
+                })
+            })
             .collect();
         if owners.len() == 1 {
             owners[0].systems.insert(label);

@@ -465,12 +465,13 @@ impl Store {
     }
 
     /// Extends the answer's deadline by `months` (added to an earlier
-    /// extension), only while the first term runs and up to the maximum.
+    /// extension; `None`: as many as the maximum still allows), only while
+    /// the first term runs and up to the maximum.
     pub async fn extend(
         &self,
         id: &str,
         by: &str,
-        months: u32,
+        months: Option<u32>,
         reason: &str,
         now: DateTime<Utc>,
     ) -> Result<Request, RequestsError> {
@@ -504,6 +505,7 @@ impl Store {
             ));
         };
         let already = request.extension.as_ref().map_or(0, |e| e.months);
+        let months = months.unwrap_or(max.saturating_sub(already));
         let total = already + months;
         if months == 0 || total > max {
             return Err(RequestsError::State(format!(
@@ -880,12 +882,12 @@ mod tests {
             Err(RequestsError::State(_))
         ));
         let r = store
-            .extend("V-0001", "b", 1, "veel systemen", at(2026, 2, 27))
+            .extend("V-0001", "b", Some(1), "veel systemen", at(2026, 2, 27))
             .await
             .unwrap();
         assert_eq!(r.deadlines().answer, NaiveDate::from_ymd_opt(2026, 3, 28));
         assert!(store
-            .extend("V-0001", "b", 2, "meer", at(2026, 2, 27))
+            .extend("V-0001", "b", Some(2), "meer", at(2026, 2, 27))
             .await
             .is_err());
         store
@@ -931,7 +933,7 @@ mod tests {
             .unwrap();
         assert_eq!(r.deadlines().answer, None);
         assert!(matches!(
-            store.extend(&r.id, "a", 1, "x", at(2026, 3, 2)).await,
+            store.extend(&r.id, "a", None, "x", at(2026, 3, 2)).await,
             Err(RequestsError::State(_))
         ));
         let r = store

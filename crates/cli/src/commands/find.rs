@@ -108,7 +108,7 @@ pub async fn run(config_path: &Path, args: FindArgs) -> Result<(), Failure> {
     }
     for (label, n) in &outcome.without_customer {
         println!(
-            "  {label}: {n} matching record(s) without a customer number; the export reaches them through the tenant's addresses"
+            "  {label}: {n} record(s) with this name and birth date but without a customer number, at an address no candidate has: check by hand whether they are the same person"
         );
     }
     if !outcome.failed.is_empty() {

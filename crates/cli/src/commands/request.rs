@@ -320,16 +320,8 @@ pub async fn run(config_path: &Path, command: RequestCommand) -> Result<(), Fail
         RequestCommand::Extend(args) => {
             let by = who(&args.by)?;
             let store = open_store(config_path).await?;
-            let current = store.get(&args.id).await.map_err(usage)?;
-            let Term::Months(max) = current.terms.extension_maximum else {
-                return Err(Failure::Usage(anyhow!(
-                    "extension_maximum is not in months"
-                )));
-            };
-            let already = current.extension.as_ref().map_or(0, |e| e.months);
-            let months = args.months.unwrap_or(max.saturating_sub(already));
             let request = store
-                .extend(&args.id, &by, months, &args.reason, now)
+                .extend(&args.id, &by, args.months, &args.reason, now)
                 .await
                 .map_err(usage)?;
             println!(
