@@ -11,5 +11,6 @@ mod new_source;
 mod postgres;
 mod protect;
 mod report;
+mod requests;
 mod stories;
 mod support;

@@ -62,6 +62,9 @@ pub struct BundleOptions {
     /// When the request was received (shown with the answer's due date);
     /// the creation date when absent.
     pub received: Option<chrono::NaiveDate>,
+    /// When the answer is due (from the request's deadlines); one month
+    /// after `received` when absent.
+    pub due: Option<chrono::NaiveDate>,
     /// Encrypt every entry with AES-256 under this passphrase.
     pub passphrase: Option<String>,
 }
@@ -131,6 +134,7 @@ pub fn write_access_bundle(
         lang: options.lang,
         created_at: options.created_at,
         received: options.received,
+        due: options.due,
     };
     let mut entries = vec![
         Entry {

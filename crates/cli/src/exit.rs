@@ -9,6 +9,8 @@ pub enum Failure {
     Usage(anyhow::Error),
     /// One or more sources failed (exit 3); the message lists them.
     SourcesFailed(String),
+    /// No source knows the subject (exit 4); no bundle without `--allow-empty`.
+    NoData(String),
     /// Anything else (exit 1).
     Other(anyhow::Error),
 }
@@ -24,6 +26,10 @@ impl Failure {
             Failure::SourcesFailed(message) => {
                 eprintln!("{message}");
                 ExitCode::from(3)
+            }
+            Failure::NoData(message) => {
+                eprintln!("{message}");
+                ExitCode::from(4)
             }
             Failure::Other(e) => {
                 eprintln!("{}", render(&e));

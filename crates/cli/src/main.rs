@@ -2,7 +2,8 @@
 //! sources, validate the configuration.
 //!
 //! Exit codes: 0 complete; 2 usage or configuration error; 3 a source failed
-//! (no bundle unless `--allow-partial`); 1 anything else.
+//! (no bundle unless `--allow-partial`); 4 no source knows the subject (no
+//! bundle unless `--allow-empty`); 1 anything else.
 
 mod commands;
 mod exit;
@@ -46,6 +47,18 @@ pub enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Find the tenant a request is from, by name and birth date (masked candidates).
+    Find(commands::find::FindArgs),
+    /// The request life cycle: open, verify, extend, list, close, letter.
+    Request {
+        #[command(subcommand)]
+        command: commands::request::RequestCommand,
+    },
+    /// The audit trail of the requests.
+    Audit {
+        #[command(subcommand)]
+        command: commands::request::AuditCommand,
+    },
 }
 
 /// Configuration subcommands.
@@ -75,7 +88,7 @@ pub enum LangArg {
 
 /// Arguments of `export`.
 #[derive(Args, Debug)]
-#[command(group(ArgGroup::new("subject").required(true).args(["customer", "contract"])))]
+#[command(group(ArgGroup::new("subject").required(true).args(["customer", "contract", "request"])))]
 pub struct ExportArgs {
     /// The tenant's customer number (klantnummer).
     #[arg(long, value_name = "K")]
@@ -115,6 +128,17 @@ pub struct ExportArgs {
     /// include, leave out.
     #[arg(long, value_name = "D.json")]
     pub decisions: Option<PathBuf>,
+    /// Export for a request (V-0001): kind, subject, received and due dates
+    /// come from it, and the bundle is recorded on it.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["kind", "received"])]
+    pub request: Option<String>,
+    /// Write the bundle even when no source knows the subject: the report
+    /// then says that we hold no personal data about the person.
+    #[arg(long)]
+    pub allow_empty: bool,
+    /// With --request: who runs the export (default: $INZAGE_USER).
+    #[command(flatten)]
+    pub by: commands::request::ByArg,
 }
 
 fn main() -> ExitCode {

@@ -201,6 +201,22 @@ impl PersonKey {
         }
         Some(format!("{name}|{}|{postcode}", date.format("%Y-%m-%d")))
     }
+
+    /// Like [`PersonKey::encode`], but the postcode may be empty: a search
+    /// key (`name|yyyy-mm-dd|`) that matches a person at any address. Used
+    /// to find a requester, never to join systems.
+    pub fn encode_search(&self) -> Option<String> {
+        let name = self.normalised_name();
+        let date = self.geboortedatum?;
+        if name.is_empty() {
+            return None;
+        }
+        Some(format!(
+            "{name}|{}|{}",
+            date.format("%Y-%m-%d"),
+            normalise_postcode(&self.postcode)
+        ))
+    }
 }
 
 /// How far two person identifiers agree; used to tell a match from a near miss.
@@ -215,11 +231,20 @@ pub enum PersonMatch {
 }
 
 /// Compares two encoded person identifiers (see [`PersonKey::encode`]).
+/// A search key without postcode ([`PersonKey::encode_search`]) matches on
+/// name and birth date alone.
 pub fn compare_persons(a: &str, b: &str) -> PersonMatch {
     let parts_a: Vec<&str> = a.split('|').collect();
     let parts_b: Vec<&str> = b.split('|').collect();
     if parts_a.len() != 3 || parts_b.len() != 3 {
         return PersonMatch::None;
+    }
+    if parts_a[2].is_empty() || parts_b[2].is_empty() {
+        return if parts_a[..2] == parts_b[..2] {
+            PersonMatch::Full
+        } else {
+            PersonMatch::None
+        };
     }
     let equal = parts_a.iter().zip(&parts_b).filter(|(x, y)| x == y).count();
     match equal {
@@ -295,6 +320,34 @@ mod tests {
             ..a
         };
         assert!(missing_date.encode().is_none());
+    }
+
+    #[test]
+    fn a_search_key_without_postcode_matches_any_address() {
+        let date = NaiveDate::from_ymd_opt(1980, 2, 29);
+        let search = PersonKey {
+            voornamen: "Zoë van der Berg".into(),
+            geboortedatum: date,
+            ..PersonKey::default()
+        };
+        let row = PersonKey {
+            voornamen: "Zoe".into(),
+            tussenvoegsel: "van der".into(),
+            achternaam: "Berg".into(),
+            geboortedatum: date,
+            postcode: "3512 AB".into(),
+        };
+        let (s, r) = (search.encode_search().unwrap(), row.encode().unwrap());
+        assert_eq!(s, "zoe van der berg|1980-02-29|");
+        assert_eq!(compare_persons(&s, &r), PersonMatch::Full);
+        let other_day = PersonKey {
+            geboortedatum: NaiveDate::from_ymd_opt(1980, 3, 1),
+            ..row
+        };
+        assert_eq!(
+            compare_persons(&s, &other_day.encode().unwrap()),
+            PersonMatch::None
+        );
     }
 
     #[test]

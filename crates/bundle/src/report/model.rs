@@ -33,6 +33,8 @@ pub struct ReportInput<'a> {
     pub created_at: DateTime<Utc>,
     /// When the request was received (defaults to the creation date).
     pub received: Option<NaiveDate>,
+    /// When the answer is due (defaults to one month after `received`).
+    pub due: Option<NaiveDate>,
 }
 
 #[derive(Serialize)]
@@ -156,9 +158,11 @@ pub fn build<'a>(input: &ReportInput<'a>) -> Model<'a> {
     let received = input
         .received
         .unwrap_or_else(|| input.created_at.date_naive());
-    let due = received
-        .checked_add_months(Months::new(1))
-        .unwrap_or(received);
+    let due = input.due.unwrap_or_else(|| {
+        received
+            .checked_add_months(Months::new(1))
+            .unwrap_or(received)
+    });
     let source_label = |id: &str| {
         input
             .sources

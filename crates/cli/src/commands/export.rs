@@ -17,7 +17,15 @@ use crate::{ExportArgs, KindArg, LangArg};
 /// Runs an export.
 pub async fn run(config_path: &Path, args: ExportArgs) -> Result<(), Failure> {
     let config = super::load_config(config_path)?;
-    let kind = match args.kind {
+    let linked = match &args.request {
+        Some(id) => Some(super::request::for_export(config_path, id, &args.by).await?),
+        None => None,
+    };
+    let wanted = match &linked {
+        Some(_) => KindArg::Access, // for_export refuses portability requests
+        None => args.kind,
+    };
+    let kind = match wanted {
         KindArg::Access => BundleKind::Access,
         KindArg::Portability => {
             return Err(Failure::Usage(anyhow!(
@@ -25,7 +33,10 @@ pub async fn run(config_path: &Path, args: ExportArgs) -> Result<(), Failure> {
             )))
         }
     };
-    let start = requested_identifier(&args, &config.register)?;
+    let start = match &linked {
+        Some(l) => l.request.subject.clone(),
+        None => requested_identifier(&args, &config.register)?,
+    };
     if args.out.exists() && !args.force {
         return Err(Failure::Usage(anyhow!(BundleError::Exists(
             args.out.clone()
@@ -67,7 +78,7 @@ pub async fn run(config_path: &Path, args: ExportArgs) -> Result<(), Failure> {
         },
     );
     let (findings, people) = tokio::join!(
-        engine.run(start),
+        engine.run(start.clone()),
         people_index(&config.protect, &connectors)
     );
     let mut findings = findings.map_err(|e| Failure::Usage(anyhow!(e)))?;
@@ -87,6 +98,13 @@ pub async fn run(config_path: &Path, args: ExportArgs) -> Result<(), Failure> {
             findings.failed_sources().count()
         )));
     }
+    if findings.records.is_empty() && !args.allow_empty {
+        return Err(Failure::NoData(format!(
+            "no bundle written: no source knows {} {}. Check the number (a typo is not \"we hold nothing about you\"); when it is right, pass --allow-empty to write the answer that we hold no personal data about the person.",
+            start.kind,
+            start.masked()
+        )));
+    }
     let (passphrase, generated) = match (args.encrypt, std::env::var(PASSPHRASE_VARIABLE)) {
         (false, _) => (None, false),
         (true, Ok(p)) if !p.is_empty() => (Some(p), false),
@@ -98,7 +116,11 @@ pub async fn run(config_path: &Path, args: ExportArgs) -> Result<(), Failure> {
         created_at: now,
         overwrite: args.force,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        received: args.received,
+        received: linked
+            .as_ref()
+            .map(|l| l.request.received)
+            .or(args.received),
+        due: linked.as_ref().and_then(|l| l.request.deadlines().answer),
         passphrase: passphrase.clone(),
     };
     let attached = attachments(&connectors, &findings).await?;
@@ -129,6 +151,9 @@ pub async fn run(config_path: &Path, args: ExportArgs) -> Result<(), Failure> {
         println!("passphrase (shown once; send it to the tenant by another channel than the bundle): {p}");
     } else if passphrase.is_some() {
         println!("encrypted with the passphrase from {PASSPHRASE_VARIABLE}");
+    }
+    if let Some(l) = &linked {
+        super::request::record_export(l, &summary.path, &findings, Utc::now()).await?;
     }
     println!(
         "for the privacy officer (not for the tenant): {} and .csv ({} items, {} waiting for a decision)",

@@ -3,6 +3,8 @@
 mod check;
 mod config_check;
 mod export;
+pub mod find;
+pub mod request;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -24,6 +26,9 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Config {
             command: ConfigCommand::Check,
         } => config_check::run(&cli.config),
+        Command::Find(args) => find::run(&cli.config, args).await,
+        Command::Request { command } => request::run(&cli.config, command).await,
+        Command::Audit { command } => request::audit(&cli.config, command).await,
     }
 }
 

@@ -70,9 +70,10 @@ pub fn prepare(query: &str) -> Result<PreparedQuery, String> {
             let parameter = IdentifierKind::parse(one).ok_or_else(|| {
                 format!("parameter `:{one}` is not an identifier kind (klantnummer, contractnummer, email, telefoon, woningnet)")
             })?;
-            if parameter == IdentifierKind::Persoon {
-                return Err("`:persoon` cannot be bound in SQL; match people on a klantnummer".into());
-            }
+            // `:persoon` is bound as its normalised text `name|yyyy-mm-dd|postcode`
+            // (postcode empty for a search by name and birth date): the query
+            // narrows by birth date (`WHERE :persoon LIKE '%|' || CAST(geboortedatum AS
+            // TEXT) || '|%'`), `match.persoon` then compares every part.
             Ok(PreparedQuery { sql, parameter })
         }
         [] => Err("the query has no parameter: add `WHERE ... = :klantnummer` (or another identifier kind)".into()),
