@@ -5,7 +5,7 @@ use sha2::{Digest, Sha256};
 
 use crate::support::*;
 
-fn bundle_for(include: bool) -> Bundle {
+fn bundle_for(include: bool) -> (Bundle, serde_json::Value) {
     let dir = tempfile::tempdir().unwrap();
     let config = config_with(dir.path(), |c| {
         c.replace(
@@ -16,12 +16,29 @@ fn bundle_for(include: bool) -> Bundle {
     let story = story("no-woningnet");
     let (path, output) = export(&config, &story.klantnummer, dir.path(), &[]);
     assert_eq!(text(&output).0, 0, "{:?}", text(&output));
-    Bundle::open(&path)
+    let review = std::fs::read(
+        dir.path()
+            .join(format!("{}.zip.review.json", story.klantnummer)),
+    )
+    .unwrap();
+    (
+        Bundle::open(&path),
+        serde_json::from_slice(&review).unwrap(),
+    )
 }
 
 #[test]
 fn attachments_are_carried_only_when_configured() {
-    let without = bundle_for(false);
+    let (without, review) = bundle_for(false);
+    let unscanned = |review: &serde_json::Value| {
+        review["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["outcome"] == "included_unscanned")
+            .count()
+    };
+    assert_eq!(unscanned(&review), 0, "nothing carried, nothing to check");
     assert!(!without.files.keys().any(|k| k.starts_with("attachments/")));
     let json: serde_json::Value =
         serde_json::from_slice(&without.files["data/mail/Bericht.json"]).unwrap();
@@ -44,13 +61,18 @@ fn attachments_are_carried_only_when_configured() {
         "the story has a message with an attachment"
     );
 
-    let with = bundle_for(true);
+    let (with, review) = bundle_for(true);
     let carried: Vec<(&String, &Vec<u8>)> = with
         .files
         .iter()
         .filter(|(k, _)| k.starts_with("attachments/mail/"))
         .collect();
     assert_eq!(carried.len(), listed.len());
+    assert_eq!(
+        unscanned(&review),
+        carried.len(),
+        "every carried attachment is on the review list for the officer to open"
+    );
     for (path, bytes) in carried {
         assert!(path.ends_with(".pdf") && !path.contains(".."), "{path}");
         let digest = hex::encode(Sha256::digest(bytes));

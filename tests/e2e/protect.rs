@@ -563,3 +563,87 @@ fn the_report_says_what_was_done_about_other_peoples_data() {
         "the estate has a tenant without mentions of others"
     );
 }
+
+#[test]
+fn the_review_page_and_csv_keep_hostile_source_data_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let me = story("mover");
+    let body = format!(
+        "Lidnummer;Klantnummer;Naam;Opmerking\r\n\"<img src=x onerror=alert(1)>\";{k};X;\"buurvrouw Ongekend <script>alert(2)</script> belt 06-98765432\"\r\n\"=HYPERLINK(\"\"http://evil.example\"\")\";{k};Y;\"dhr. Evilson =cmd|' /C calc'!A0 mail evil@example.com\"\r\n",
+        k = me.klantnummer
+    );
+    let file = dir.path().join("leden.csv");
+    std::fs::write(&file, body).unwrap();
+    let config = config_with(dir.path(), |c| {
+        (c + &member_list_source("leden", &file, "Klantnummer")).replace(
+            "Opmerking = \"contactmoment\"",
+            "Opmerking = { category = \"contactmoment\", free_text = true }",
+        )
+    });
+    let (path, output) = export(&config, &me.klantnummer, dir.path(), &[]);
+    assert_eq!(text(&output).0, 0, "{:?}", text(&output));
+    let bundle = Bundle::open(&path);
+    let data = String::from_utf8_lossy(&bundle.files["data/leden/Lidmaatschap.json"]).into_owned();
+    assert!(
+        data.contains("[verwijderd: telefoonnummer]") && data.contains("[verwijderd: e-mailadres]"),
+        "{data}"
+    );
+    let page = std::fs::read_to_string(
+        dir.path()
+            .join(format!("{}.zip.review.html", me.klantnummer)),
+    )
+    .unwrap();
+    assert!(
+        page.contains("Content-Security-Policy") && page.contains("script-src 'none'"),
+        "the page forbids scripts"
+    );
+    assert!(
+        !page.contains("<script") && !page.contains("<img"),
+        "no element from source data"
+    );
+    assert!(
+        page.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "the key is shown as text"
+    );
+    let csv = std::fs::read_to_string(
+        dir.path()
+            .join(format!("{}.zip.review.csv", me.klantnummer)),
+    )
+    .unwrap();
+    assert!(
+        csv.starts_with('\u{feff}'),
+        "UTF-8 with BOM for Dutch Excel"
+    );
+    assert!(
+        csv.contains("'=HYPERLINK"),
+        "a formula key is neutralised: {csv}"
+    );
+    for line in csv.lines().skip(1) {
+        for cell in line.split(';') {
+            let cell = cell.trim_start_matches('"');
+            assert!(
+                !cell.starts_with('=') && !cell.starts_with('@'),
+                "formula cell {cell:?} in {line}"
+            );
+        }
+    }
+    let names: Vec<_> = serde_json::from_str::<Value>(
+        &std::fs::read_to_string(
+            dir.path()
+                .join(format!("{}.zip.review.json", me.klantnummer)),
+        )
+        .unwrap(),
+    )
+    .unwrap()["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["source"] == "leden" && e["subject"]["value"] == "unknown_name")
+        .map(|e| e["masked"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        ["O•••••••", "E••••••"],
+        "unknown names up for review, masked"
+    );
+}

@@ -157,6 +157,7 @@ fn outcome_text(o: Outcome, lang: Lang) -> &'static str {
         (Outcome::LeftOut, Lang::Nl) => "niet in de bundel",
         (Outcome::LeftOutByDecision, Lang::Nl) => "niet in de bundel (beslissing)",
         (Outcome::IncludedByDecision, Lang::Nl) => "opgenomen (beslissing)",
+        (Outcome::IncludedUnscanned, Lang::Nl) => "bijlage meegestuurd, niet gescand: controleren",
         (Outcome::Redacted, Lang::En) => "replaced",
         (Outcome::RedactedByDecision, Lang::En) => "replaced (decision)",
         (Outcome::KeptByDecision, Lang::En) => "kept (decision)",
@@ -164,6 +165,7 @@ fn outcome_text(o: Outcome, lang: Lang) -> &'static str {
         (Outcome::LeftOut, Lang::En) => "not in the bundle",
         (Outcome::LeftOutByDecision, Lang::En) => "not in the bundle (decision)",
         (Outcome::IncludedByDecision, Lang::En) => "included (decision)",
+        (Outcome::IncludedUnscanned, Lang::En) => "attachment included, not scanned: check it",
     }
 }
 

@@ -124,6 +124,22 @@ pub async fn run(config_path: &Path, args: ExportArgs) -> Result<(), Failure> {
         passphrase: passphrase.clone(),
     };
     let attached = attachments(&connectors, &findings).await?;
+    for record in &attached {
+        let dataset = findings
+            .records
+            .iter()
+            .find(|r| r.source == record.source && r.key == record.key)
+            .map(|r| r.dataset.clone())
+            .unwrap_or_default();
+        for file in &record.files {
+            findings.protection.note_unscanned_file(
+                &record.source,
+                &dataset,
+                &record.key,
+                &file.file_name,
+            );
+        }
+    }
     let summary = inzage_bundle::write_access_bundle(
         &args.out,
         &config.register,

@@ -335,13 +335,33 @@ impl SqlConnector {
         let mut n = 0;
         match &self.backend {
             Backend::Sqlite(pool, _) => {
-                let mut rows = sqlx::query(sql).fetch(pool);
-                while let Some(row) = rows
-                    .try_next()
+                // SQLite hands rows one at a time across a worker thread,
+                // which costs more than the query: ask for one row that
+                // holds them all (unit and record separators between).
+                let wrapped = format!(
+                    "SELECT group_concat(coalesce(klantnummer, '') || char(31) || coalesce(voornamen, '') || char(31) || coalesce(tussenvoegsel, '') || char(31) || coalesce(achternaam, ''), char(30)) FROM ({})",
+                    sql.trim().trim_end_matches(';')
+                );
+                let all: Option<String> = sqlx::query_scalar(&wrapped)
+                    .fetch_one(pool)
                     .await
-                    .map_err(|e| self.db_error(context, e))?
+                    .map_err(|e| self.db_error(context, e))?;
+                for row in all
+                    .as_deref()
+                    .unwrap_or("")
+                    .split('\u{1e}')
+                    .filter(|r| !r.is_empty())
                 {
-                    sink(people_row(&row).map_err(|e| self.people_error(e))?);
+                    let mut parts = row.split('\u{1f}');
+                    let mut next = || parts.next().unwrap_or("").to_string();
+                    let (key, voornamen, tussenvoegsel, achternaam) =
+                        (next(), next(), next(), next());
+                    sink(PersonName {
+                        key,
+                        voornamen,
+                        tussenvoegsel: Some(tussenvoegsel).filter(|t| !t.trim().is_empty()),
+                        achternaam,
+                    });
                     n += 1;
                 }
             }

@@ -17,6 +17,13 @@ pub struct Token {
 /// Folds one character: lowercase, diacritics dropped; `None` for a
 /// character that is not a letter or digit.
 fn fold_char(c: char, out: &mut String) -> bool {
+    if c.is_ascii() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+            return true;
+        }
+        return false;
+    }
     if !c.is_alphanumeric() {
         return false;
     }
@@ -36,13 +43,29 @@ fn fold_char(c: char, out: &mut String) -> bool {
     true
 }
 
-/// Folds a whole string the way tokens are folded (`Zoë  de Vries` → `zoe de vries`).
+/// Folds a whole string the way tokens are folded (`Zoë  de Vries` → `zoe de vries`):
+/// the folded words joined by one space.
 pub fn fold(text: &str) -> String {
-    tokens(text)
-        .into_iter()
-        .map(|t| t.folded)
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::with_capacity(text.len());
+    let mut in_word = false;
+    for c in text.chars() {
+        let len = out.len();
+        if in_word {
+            if !fold_char(c, &mut out) {
+                in_word = false;
+            }
+        } else {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            if fold_char(c, &mut out) {
+                in_word = true;
+            } else {
+                out.truncate(len);
+            }
+        }
+    }
+    out
 }
 
 /// Splits a text in maximal runs of letters and digits.

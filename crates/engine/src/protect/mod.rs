@@ -397,12 +397,35 @@ impl Protection {
             .collect()
     }
 
-    /// Items that still wait for a human decision.
+    /// Items that still wait for a human decision or look.
     pub fn pending(&self) -> usize {
         self.entries
             .iter()
-            .filter(|e| e.outcome == Outcome::NeedsDecision)
+            .filter(|e| {
+                matches!(
+                    e.outcome,
+                    Outcome::NeedsDecision | Outcome::IncludedUnscanned
+                )
+            })
             .count()
+    }
+
+    /// Lists a file that travels with a record unscanned (a mail
+    /// attachment), so that the officer opens it before the bundle goes out.
+    pub fn note_unscanned_file(&mut self, source: &str, dataset: &str, key: &str, file_name: &str) {
+        self.entries.push(ReviewEntry {
+            decision_id: decision_id(&[source, dataset, key, file_name, "file"]),
+            source: source.to_string(),
+            dataset: dataset.to_string(),
+            key: key.to_string(),
+            field: Some(file_name.to_string()),
+            subject: Subject::Other,
+            masked: None,
+            count: 1,
+            outcome: Outcome::IncludedUnscanned,
+            reason: "an attachment goes into the bundle as it is; its content is not scanned for other people's data: open it and check, or set include_attachments = false".into(),
+            options: vec![],
+        });
     }
 }
 

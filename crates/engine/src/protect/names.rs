@@ -50,12 +50,35 @@ const TITLE_WORDS: &[&str] = &[
 /// Title words written abbreviated, followed by a dot (`dhr. Ahmed`).
 const ABBREVIATED_TITLES: &[&str] = &["mevr", "mw", "mvr", "dhr", "mr", "mrs", "ms"];
 
+/// One person, compactly: the folded words of first names, tussenvoegsel
+/// and surname in one string (two allocations per person, so that an
+/// index of 100,000 relaties stays small).
 #[derive(Clone, Debug)]
 struct Entry {
-    key: String,
-    given: Vec<String>,
-    tussenvoegsel: Vec<String>,
-    surname: Vec<String>,
+    key: Box<str>,
+    words: Box<str>,
+    given: u8,
+    tussenvoegsel: u8,
+}
+
+/// An entry's words, split.
+struct Parts<'a> {
+    given: Vec<&'a str>,
+    tussenvoegsel: Vec<&'a str>,
+    surname: Vec<&'a str>,
+}
+
+impl Entry {
+    fn parts(&self) -> Parts<'_> {
+        let words: Vec<&str> = self.words.split(' ').collect();
+        let g = self.given as usize;
+        let t = g + self.tussenvoegsel as usize;
+        Parts {
+            given: words[..g].to_vec(),
+            tussenvoegsel: words[g..t].to_vec(),
+            surname: words[t..].to_vec(),
+        }
+    }
 }
 
 /// A name of a known person found in a text.
@@ -76,10 +99,6 @@ pub struct PeopleIndex {
     by_last_token: HashMap<String, Vec<u32>>,
 }
 
-fn folded_words(s: &str) -> Vec<String> {
-    tokens(s).into_iter().map(|t| t.folded).collect()
-}
-
 impl PeopleIndex {
     /// An empty index.
     pub fn new() -> PeopleIndex {
@@ -89,43 +108,67 @@ impl PeopleIndex {
     /// Adds one person; names without a surname or first name are skipped
     /// (they could not be told apart from ordinary words).
     pub fn add(&mut self, person: &PersonName) {
-        let given = folded_words(&person.voornamen);
-        let mut tussenvoegsel = folded_words(person.tussenvoegsel.as_deref().unwrap_or(""));
-        let mut surname = folded_words(&person.achternaam);
-        // "de Vries" written into the achternaam column: split it off.
-        while surname.len() > 1 && TUSSENVOEGSELS.contains(&surname[0].as_str()) {
-            tussenvoegsel.push(surname.remove(0));
+        let given = fold(&person.voornamen);
+        let tussenvoegsel = fold(person.tussenvoegsel.as_deref().unwrap_or(""));
+        let surname = fold(&person.achternaam);
+        // "de Vries" written into the achternaam column: its leading
+        // tussenvoegsels count as such.
+        let mut rest = surname.as_str();
+        let mut moved = 0;
+        while let Some((first, tail)) = rest.split_once(' ') {
+            if !TUSSENVOEGSELS.contains(&first) {
+                break;
+            }
+            rest = tail;
+            moved += 1;
         }
-        let Some(last) = surname.last().cloned() else {
+        let Some(last) = rest.rsplit(' ').next().filter(|l| !l.is_empty()) else {
             return;
         };
         if given.is_empty() {
             return;
         }
+        let count = |s: &str| {
+            if s.is_empty() {
+                0
+            } else {
+                s.split(' ').count()
+            }
+        };
+        let (g, t) = (count(&given), count(&tussenvoegsel) + moved);
+        if g > 255 || t > 255 {
+            return;
+        }
+        let mut words =
+            String::with_capacity(given.len() + tussenvoegsel.len() + surname.len() + 2);
+        words.push_str(&given);
+        if !tussenvoegsel.is_empty() {
+            words.push(' ');
+            words.push_str(&tussenvoegsel);
+        }
+        words.push(' ');
+        words.push_str(&surname);
         let index = self.people.len() as u32;
+        match self.by_last_token.get_mut(last) {
+            Some(list) => list.push(index),
+            None => {
+                self.by_last_token.insert(last.to_string(), vec![index]);
+            }
+        }
         self.people.push(Entry {
-            key: person.key.clone(),
-            given,
-            tussenvoegsel,
-            surname,
+            key: person.key.as_str().into(),
+            words: words.into_boxed_str(),
+            given: g as u8,
+            tussenvoegsel: t as u8,
         });
-        self.by_last_token.entry(last).or_default().push(index);
     }
 
     /// The names (first names, tussenvoegsel, surname, folded) of the people with these keys.
     pub fn names_of(&self, keys: &HashSet<String>) -> Vec<String> {
         self.people
             .iter()
-            .filter(|e| keys.contains(&e.key))
-            .map(|e| {
-                e.given
-                    .iter()
-                    .chain(&e.tussenvoegsel)
-                    .chain(&e.surname)
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
+            .filter(|e| keys.contains(&*e.key))
+            .map(|e| e.words.to_string())
             .collect()
     }
 
@@ -151,11 +194,11 @@ impl PeopleIndex {
             };
             for &c in candidates {
                 let entry = &self.people[c as usize];
-                if let Some(start) = match_before(text, toks, i, entry) {
+                if let Some(start) = match_before(text, toks, i, &entry.parts()) {
                     out.push(NameHit {
                         start: toks[start].start,
                         end: tok.end,
-                        key: entry.key.clone(),
+                        key: entry.key.to_string(),
                     });
                 }
             }
@@ -184,7 +227,7 @@ fn starts_upper(text: &str, t: &Token) -> bool {
 
 /// The start token of the longest full name of `entry` that ends at token
 /// `last`, if there is one.
-fn match_before(text: &str, toks: &[Token], last: usize, entry: &Entry) -> Option<usize> {
+fn match_before(text: &str, toks: &[Token], last: usize, entry: &Parts) -> Option<usize> {
     let n = entry.surname.len();
     if last + 1 < n {
         return None;
@@ -192,7 +235,7 @@ fn match_before(text: &str, toks: &[Token], last: usize, entry: &Entry) -> Optio
     let surname_start = last + 1 - n;
     for (k, word) in entry.surname.iter().enumerate() {
         let t = surname_start + k;
-        if toks[t].folded != *word || (k > 0 && !joined(text, &toks[t - 1], &toks[t])) {
+        if toks[t].folded != **word || (k > 0 && !joined(text, &toks[t - 1], &toks[t])) {
             return None;
         }
     }
@@ -219,7 +262,7 @@ fn match_before(text: &str, toks: &[Token], last: usize, entry: &Entry) -> Optio
 
 /// The given-name part just before token `at`: all first names, the first
 /// one, or the initials (`J.`, `J.W.`, `JW`, written in capitals).
-fn given_part(text: &str, toks: &[Token], at: usize, entry: &Entry) -> Option<usize> {
+fn given_part(text: &str, toks: &[Token], at: usize, entry: &Parts) -> Option<usize> {
     if at == 0 || !joined(text, &toks[at - 1], &toks[at]) {
         return None;
     }

@@ -38,6 +38,9 @@ pub enum Outcome {
     LeftOutByDecision,
     /// The record is in the bundle because the officer decided so.
     IncludedByDecision,
+    /// A file (a mail attachment) goes into the bundle as it is: its content
+    /// is not scanned; a human must look at it.
+    IncludedUnscanned,
 }
 
 impl Outcome {
