@@ -230,6 +230,24 @@ pub enum PersonMatch {
     None,
 }
 
+/// A normalised name without its tussenvoegsels (`fleur van den berg` →
+/// `fleur berg`); the last word always stays.
+fn without_tussenvoegsels(name: &str) -> String {
+    const TUSSENVOEGSELS: &[&str] = &[
+        "van", "de", "der", "den", "ter", "ten", "te", "het", "t", "in", "op", "la", "le", "du",
+        "da", "di", "el", "al", "von", "zu", "des", "dos", "d", "vd", "v",
+    ];
+    let words: Vec<&str> = name.split(' ').filter(|w| !w.is_empty()).collect();
+    let last = words.len().saturating_sub(1);
+    words
+        .iter()
+        .enumerate()
+        .filter(|(i, w)| *i == last || *i == 0 || !TUSSENVOEGSELS.contains(w))
+        .map(|(_, w)| *w)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Compares two encoded person identifiers (see [`PersonKey::encode`]).
 /// A search key without postcode ([`PersonKey::encode_search`]) matches on
 /// name and birth date alone.
@@ -240,7 +258,12 @@ pub fn compare_persons(a: &str, b: &str) -> PersonMatch {
         return PersonMatch::None;
     }
     if parts_a[2].is_empty() || parts_b[2].is_empty() {
-        return if parts_a[..2] == parts_b[..2] {
+        // A search by name (`inzage find`): a requester who leaves out the
+        // tussenvoegsel ("Fleur Berg") still finds "Fleur van den Berg";
+        // the candidates are shown masked.
+        let same_name = parts_a[0] == parts_b[0]
+            || without_tussenvoegsels(parts_a[0]) == without_tussenvoegsels(parts_b[0]);
+        return if same_name && parts_a[1] == parts_b[1] {
             PersonMatch::Full
         } else {
             PersonMatch::None
@@ -257,6 +280,28 @@ pub fn compare_persons(a: &str, b: &str) -> PersonMatch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_search_finds_the_person_also_without_the_tussenvoegsel() {
+        let stored = "fleur van den berg|1990-04-02|3512AB";
+        assert_eq!(
+            compare_persons("fleur berg|1990-04-02|", stored),
+            PersonMatch::Full
+        );
+        assert_eq!(
+            compare_persons("fleur van den berg|1990-04-02|", stored),
+            PersonMatch::Full
+        );
+        assert_eq!(
+            compare_persons("fleur bergen|1990-04-02|", stored),
+            PersonMatch::None
+        );
+        // The registry's matching (both with postcode) stays exact.
+        assert_eq!(
+            compare_persons("fleur berg|1990-04-02|3512AB", stored),
+            PersonMatch::Partial
+        );
+    }
 
     #[test]
     fn klantnummer_keeps_leading_zeros() {

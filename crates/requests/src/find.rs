@@ -83,14 +83,16 @@ pub fn initials(full_name: &str) -> String {
         .collect()
 }
 
-/// The search identifier: name and birth date, and the postcode or nothing.
+/// The search identifier: name and birth date (any address).
 pub fn search_identifier(query: &PersonQuery) -> Option<Identifier> {
     let key = PersonKey {
         voornamen: query.name.clone(),
         tussenvoegsel: String::new(),
         achternaam: String::new(),
         geboortedatum: Some(query.born),
-        postcode: query.postcode.clone().unwrap_or_default(),
+        // The postcode is compared by `find` itself, so that the name is
+        // compared the lenient way of a search (without tussenvoegsel too).
+        postcode: String::new(),
     };
     key.encode_search().map(|value| Identifier {
         kind: IdentifierKind::Persoon,

@@ -77,7 +77,7 @@ pub async fn run(config_path: &Path, args: FindArgs) -> Result<(), Failure> {
     };
     match outcome.candidates.len() {
         0 => println!(
-            "no one found by {by}. Check the spelling of the name (with its tussenvoegsel; case and diacritics do not matter) and the birth date{}. Without a customer number no bundle can be made.",
+            "no one found by {by}. Check the spelling of the name (case, diacritics and the tussenvoegsel do not matter) and the birth date{}. Without a customer number no bundle can be made.",
             if args.postcode.is_some() { ", or search without --postcode (the tenant may have moved)" } else { "" }
         ),
         1 => println!("one person found by {by}:"),
