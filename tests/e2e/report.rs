@@ -197,13 +197,13 @@ fn the_workbook_has_an_overview_and_a_frozen_filtered_sheet_per_dataset() {
         1 + story.expected["erp"]["Huurovereenkomst"].len()
     );
     let header: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
-    let start = header.iter().position(|h| h == "ingangsdatum").unwrap();
+    let start = header.iter().position(|h| h == "Ingangsdatum").unwrap();
     assert!(
         matches!(rows[1][start], calamine::Data::DateTime(_)),
         "a real date: {:?}",
         rows[1][start]
     );
-    let rent = header.iter().position(|h| h == "kale_huur").unwrap();
+    let rent = header.iter().position(|h| h == "Kale huur").unwrap();
     assert!(
         rows[1][rent]
             .to_string()

@@ -207,6 +207,13 @@ impl Config {
             identifiers: raw.identifiers,
         };
         let locator = Locator::new(text);
+        if let Err(message) = register.organisation.tz() {
+            problems.push(problem(
+                locator.line(&["organisation", "time_zone"]),
+                message,
+                "write an IANA name, for example time_zone = \"Europe/Amsterdam\"",
+            ));
+        }
         for (kind, rule) in &register.identifiers {
             if let Err(err) = regex::Regex::new(&rule.pattern) {
                 problems.push(problem(

@@ -90,6 +90,20 @@ pub struct Organisation {
     /// Default report language.
     #[serde(default)]
     pub language: Lang,
+    /// The time zone in which reports show timestamps (IANA name);
+    /// `Europe/Amsterdam` when absent.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+}
+
+impl Organisation {
+    /// The organisation's time zone (`Europe/Amsterdam` by default).
+    pub fn tz(&self) -> Result<chrono_tz::Tz, String> {
+        let name = self.time_zone.as_deref().unwrap_or("Europe/Amsterdam");
+        name.parse::<chrono_tz::Tz>().map_err(|_| {
+            format!("[organisation] time_zone `{name}` is not an IANA time zone such as Europe/Amsterdam")
+        })
+    }
 }
 
 /// A purpose of processing.

@@ -5,6 +5,7 @@
 //! The template engine escapes every value for HTML; the page carries a
 //! Content-Security-Policy that forbids scripts, and has a print layout.
 
+pub mod format;
 pub mod model;
 pub mod texts;
 

@@ -37,6 +37,19 @@ pub struct ReportInput<'a> {
     pub due: Option<NaiveDate>,
 }
 
+impl ReportInput<'_> {
+    /// The formatter for this report: its language and the organisation's
+    /// time zone (`config check` has validated it; Amsterdam otherwise).
+    pub fn formatter(&self) -> super::format::Formatter {
+        let tz = self
+            .register
+            .organisation
+            .tz()
+            .unwrap_or(chrono_tz::Europe::Amsterdam);
+        super::format::Formatter::new(self.lang, tz)
+    }
+}
+
 #[derive(Serialize)]
 pub struct Model<'a> {
     t: &'static Texts,
@@ -291,16 +304,14 @@ fn dataset_label(spec: &DatasetSpec, lang: Lang) -> String {
         .unwrap_or_else(|| spec.name.clone())
 }
 
-/// The label of a field: from the register, else its name.
+/// The label of a field: from the register, else a readable form of its name.
 pub fn field_label_for(spec: &DatasetSpec, name: &str, lang: Lang) -> String {
-    match spec.fields.get(name) {
-        Some(FieldSpec::Detailed(d)) => d
-            .label
-            .as_ref()
-            .map(|l| l.get(lang).to_string())
-            .unwrap_or_else(|| name.to_string()),
-        _ => name.to_string(),
-    }
+    super::format::field_label(spec, name, lang)
+}
+
+/// The details the register declares for a field, if any.
+fn details_of(spec: &DatasetSpec, name: &str) -> Option<inzage_core::register::FieldDetails> {
+    spec.fields.get(name).map(|f| f.details())
 }
 
 fn categories(input: &ReportInput) -> Vec<CategoryRow> {
@@ -361,7 +372,10 @@ fn person(input: &ReportInput, source_label: &dyn Fn(&str) -> String) -> Vec<Att
                     _ => None,
                 };
                 if let Some(attribute) = attribute {
-                    if let Some(text) = display(&field.value, lang) {
+                    if let Some(text) = input
+                        .formatter()
+                        .value(&field.value, details_of(spec, &field.name).as_ref())
+                    {
                         add(&attribute, text, source.label.clone());
                     }
                 }
@@ -469,11 +483,20 @@ fn systems(input: &ReportInput) -> Vec<SystemView> {
             .map(|r| {
                 names
                     .iter()
-                    .map(|n| cell(r.get(n).and_then(|v| display(v, lang)).unwrap_or_default()))
+                    .map(|n| {
+                        let details = details_of(spec, n);
+                        cell(
+                            r.get(n)
+                                .and_then(|v| input.formatter().value(v, details.as_ref()))
+                                .unwrap_or_default(),
+                        )
+                    })
                     .collect()
             })
             .collect();
-        let as_cards = columns.len() > 8 || rows.iter().flatten().any(|c| c.summary.is_some());
+        let as_cards = columns.len() > 8
+            || rows.iter().flatten().any(|c| c.summary.is_some())
+            || min_table_width(&columns, &rows) > PRINTABLE_WIDTH_PX;
         let cards = if as_cards {
             rows.iter()
                 .map(|row| {
@@ -539,19 +562,41 @@ fn transfers(input: &ReportInput) -> Vec<RecipientView> {
     out
 }
 
-/// A value as a person reads it, in the report's language.
+/// A value as a person reads it, in the report's language (timestamps in
+/// Europe/Amsterdam); the report itself formats with the register's field
+/// details and the organisation's time zone ([`super::format::Formatter`]).
 pub fn display(value: &Value, lang: Lang) -> Option<String> {
-    match value {
-        Value::Null => None,
-        Value::Date(d) => Some(short_date(*d, lang)),
-        Value::DateTime(t) => Some(format!(
-            "{} {}",
-            short_date(t.date(), lang),
-            t.format("%H:%M")
-        )),
-        Value::Decimal(d) if lang == Lang::Nl => Some(d.replace('.', ",")),
-        other => other.as_text(),
-    }
+    super::format::Formatter::new(lang, chrono_tz::Europe::Amsterdam).value(value, None)
+}
+
+/// The printable width of an A4 page with the report's margins (210 mm
+/// less 2 × 14 mm at 96 px per inch), in CSS pixels.
+const PRINTABLE_WIDTH_PX: usize = 687;
+
+/// The narrowest a table can be laid out without breaking words: per
+/// column its longest word (long tokens break anyway, so at most 24
+/// characters) at about 7.5 px a character at the report's font size, plus
+/// cell padding and border.
+fn min_table_width(columns: &[String], rows: &[Vec<Cell>]) -> usize {
+    let longest_word = |text: &str| {
+        text.split_whitespace()
+            .map(|w| w.chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(24)
+    };
+    (0..columns.len())
+        .map(|i| {
+            let chars = rows
+                .iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| longest_word(&c.text))
+                .chain([longest_word(&columns[i])])
+                .max()
+                .unwrap_or(0);
+            chars * 15 / 2 + 17
+        })
+        .sum()
 }
 
 fn cell(text: String) -> Cell {
@@ -562,13 +607,6 @@ fn cell(text: String) -> Cell {
         format!("{first}…")
     });
     Cell { text, summary }
-}
-
-fn short_date(d: NaiveDate, lang: Lang) -> String {
-    match lang {
-        Lang::Nl => d.format("%d-%m-%Y").to_string(),
-        Lang::En => d.format("%Y-%m-%d").to_string(),
-    }
 }
 
 /// `25 november 2026` / `25 November 2026`.

@@ -1,0 +1,229 @@
+//! How values and field names read in the report's language, the same way
+//! everywhere: dates `24-09-1978` / `1978-09-24`, timestamps in the
+//! organisation's time zone, amounts `€ 948,90` / `€948.90`, booleans
+//! `ja`/`nee`, and a readable label for a field the register gives none.
+
+use std::sync::LazyLock;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone};
+use chrono_tz::Tz;
+use inzage_core::register::{FieldDetails, FieldSpec, FieldType};
+use inzage_core::{DatasetSpec, Lang, Value};
+use regex::Regex;
+
+/// Formats values for one report.
+#[derive(Clone, Copy, Debug)]
+pub struct Formatter {
+    /// The report's language.
+    pub lang: Lang,
+    /// The organisation's time zone.
+    pub tz: Tz,
+}
+
+static ISO_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d{4}-\d{2}-\d{2}$").expect("valid regex"));
+static ISO_TIMESTAMP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+        .expect("valid regex")
+});
+
+impl Formatter {
+    /// A formatter for a language and time zone.
+    pub fn new(lang: Lang, tz: Tz) -> Formatter {
+        Formatter { lang, tz }
+    }
+
+    /// A calendar date: `24-09-1978` (nl), `1978-09-24` (en).
+    pub fn date(&self, d: NaiveDate) -> String {
+        match self.lang {
+            Lang::Nl => d.format("%d-%m-%Y").to_string(),
+            Lang::En => d.format("%Y-%m-%d").to_string(),
+        }
+    }
+
+    /// A local date and time, to the minute.
+    pub fn local(&self, t: NaiveDateTime) -> String {
+        format!("{} {}", self.date(t.date()), t.format("%H:%M"))
+    }
+
+    /// A timestamp with an offset, shown in the organisation's time zone.
+    pub fn instant<Z: TimeZone>(&self, t: &DateTime<Z>) -> String {
+        self.local(t.with_timezone(&self.tz).naive_local())
+    }
+
+    /// An amount of money: `€ 1.234,50` (nl), `€1,234.50` (en).
+    pub fn money(&self, decimal: &str) -> String {
+        let (sign, digits) = match decimal.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", decimal),
+        };
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+        let (group, point) = match self.lang {
+            Lang::Nl => ('.', ','),
+            Lang::En => (',', '.'),
+        };
+        let mut grouped = String::new();
+        for (i, c) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push(group);
+            }
+            grouped.push(c);
+        }
+        let number = if fraction.is_empty() {
+            grouped
+        } else {
+            format!("{grouped}{point}{fraction}")
+        };
+        match self.lang {
+            Lang::Nl => format!("{sign}€ {number}"),
+            Lang::En => format!("{sign}€{number}"),
+        }
+    }
+
+    /// A decimal number that is not money: the language's decimal sign.
+    pub fn decimal(&self, decimal: &str) -> String {
+        match self.lang {
+            Lang::Nl => decimal.replace('.', ","),
+            Lang::En => decimal.to_string(),
+        }
+    }
+
+    /// A value as a person reads it; `details` says what the field is.
+    pub fn value(&self, value: &Value, details: Option<&FieldDetails>) -> Option<String> {
+        let money =
+            details.is_some_and(|d| d.field_type == Some(FieldType::Decimal) && d.scale == Some(2));
+        match value {
+            Value::Null => None,
+            Value::Date(d) => Some(self.date(*d)),
+            Value::DateTime(t) => Some(self.local(*t)),
+            Value::Decimal(d) if money => Some(self.money(d)),
+            Value::Decimal(d) => Some(self.decimal(d)),
+            Value::Float(_) => value.as_text().map(|t| self.decimal(&t)),
+            Value::Bool(b) => Some(
+                match (b, self.lang) {
+                    (true, Lang::Nl) => "ja",
+                    (false, Lang::Nl) => "nee",
+                    (true, Lang::En) => "yes",
+                    (false, Lang::En) => "no",
+                }
+                .to_string(),
+            ),
+            Value::Text(t) => Some(self.text(t)),
+            other => other.as_text(),
+        }
+    }
+
+    /// Text that is an ISO date or timestamp (as JSON APIs send them) reads
+    /// like every other date; anything else stays as written.
+    fn text(&self, t: &str) -> String {
+        let trimmed = t.trim();
+        if trimmed.len() <= 40 {
+            if ISO_DATE.is_match(trimmed) {
+                if let Ok(d) = NaiveDate::parse_from_str(trimmed, "%Y-%m-%d") {
+                    return self.date(d);
+                }
+            }
+            if ISO_TIMESTAMP.is_match(trimmed) {
+                if let Ok(at) = DateTime::parse_from_rfc3339(&trimmed.replace(' ', "T")) {
+                    return self.instant(&at);
+                }
+                for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+                    if let Ok(local) =
+                        NaiveDateTime::parse_from_str(&trimmed.replace(' ', "T"), format)
+                    {
+                        return self.local(local);
+                    }
+                }
+            }
+        }
+        t.to_string()
+    }
+}
+
+/// The label of a field: from the register, else a readable form of its
+/// name (`kale_huur` → `Kale huur`, `zoekprofiel.huishoudgrootte` →
+/// `Zoekprofiel: huishoudgrootte`), never the raw snake_case.
+pub fn field_label(spec: &DatasetSpec, name: &str, lang: Lang) -> String {
+    match spec.fields.get(name) {
+        Some(FieldSpec::Detailed(d)) => d
+            .label
+            .as_ref()
+            .map(|l| l.get(lang).to_string())
+            .unwrap_or_else(|| readable(name)),
+        _ => readable(name),
+    }
+}
+
+/// A field name made readable.
+pub fn readable(name: &str) -> String {
+    let words: Vec<String> = name
+        .split('.')
+        .map(|part| {
+            part.split(['_', '-'])
+                .filter(|w| !w.is_empty())
+                .map(|w| match w.to_lowercase().as_str() {
+                    "id" => "ID".to_string(),
+                    "iban" => "IBAN".to_string(),
+                    "bsn" => "BSN".to_string(),
+                    _ => w.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    let joined = words.join(": ");
+    let mut cs = joined.chars();
+    match cs.next() {
+        Some(first) => first.to_uppercase().chain(cs).collect(),
+        None => name.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(lang: Lang) -> Formatter {
+        Formatter::new(lang, chrono_tz::Europe::Amsterdam)
+    }
+
+    #[test]
+    fn amounts_dates_timestamps_and_booleans_read_in_the_language() {
+        assert_eq!(f(Lang::Nl).money("948.90"), "€ 948,90");
+        assert_eq!(f(Lang::En).money("948.90"), "€948.90");
+        assert_eq!(f(Lang::Nl).money("-1234567.05"), "-€ 1.234.567,05");
+        assert_eq!(f(Lang::En).money("1234.50"), "€1,234.50");
+        let v = |s: &str| Value::Text(s.into());
+        assert_eq!(
+            f(Lang::Nl).value(&v("2023-09-01T17:26:25"), None).unwrap(),
+            "01-09-2023 17:26"
+        );
+        assert_eq!(
+            f(Lang::Nl).value(&v("2023-09-01T15:26:25Z"), None).unwrap(),
+            "01-09-2023 17:26"
+        );
+        assert_eq!(
+            f(Lang::En)
+                .value(&v("2023-01-10T09:00:00+00:00"), None)
+                .unwrap(),
+            "2023-01-10 10:00"
+        );
+        assert_eq!(
+            f(Lang::Nl).value(&v("1978-09-24"), None).unwrap(),
+            "24-09-1978"
+        );
+        assert_eq!(f(Lang::Nl).value(&v("HO200117"), None).unwrap(), "HO200117");
+        assert_eq!(f(Lang::Nl).value(&Value::Bool(true), None).unwrap(), "ja");
+        assert_eq!(f(Lang::En).value(&Value::Bool(false), None).unwrap(), "no");
+    }
+
+    #[test]
+    fn field_names_become_readable_labels() {
+        assert_eq!(readable("kale_huur"), "Kale huur");
+        assert_eq!(readable("eenheid_id"), "Eenheid ID");
+        assert_eq!(
+            readable("zoekprofiel.huishoudgrootte"),
+            "Zoekprofiel: huishoudgrootte"
+        );
+    }
+}
