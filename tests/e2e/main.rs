@@ -11,6 +11,7 @@ mod new_source;
 mod postgres;
 mod protect;
 mod report;
+mod report_checks;
 mod requests;
 mod stories;
 mod support;

@@ -308,15 +308,16 @@ fn hostile_source_data_never_executes_anywhere() {
 }
 
 /// Headless Chromium, started as the workplace requires.
-struct Browser {
+/// Debian's Chromium, headless, with a fresh profile per run.
+pub(crate) struct Browser {
     path: PathBuf,
 }
 
 impl Browser {
-    const MISSING: &'static str =
+    pub(crate) const MISSING: &'static str =
         "Chromium is needed for the report tests: apt-get install chromium (bash .ci/run installs it)";
 
-    fn find() -> Option<Browser> {
+    pub(crate) fn find() -> Option<Browser> {
         ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
             .iter()
             .map(PathBuf::from)
@@ -334,15 +335,24 @@ impl Browser {
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
+            // Lets a test page show a report in an iframe and read its result.
+            "--allow-file-access-from-files",
         ])
         .arg(format!("--user-data-dir={}", profile.display()));
         cmd
     }
 
-    fn dump_dom(&self, page: &Path) -> String {
+    pub(crate) fn dump_dom(&self, page: &Path) -> String {
+        self.dump_dom_at(page, 1280)
+    }
+
+    /// The DOM after scripts ran, in a window `width` CSS pixels wide.
+    pub(crate) fn dump_dom_at(&self, page: &Path, width: u32) -> String {
         let profile = tempfile::tempdir().unwrap();
         let out = self
             .command(profile.path())
+            .arg(format!("--window-size={width},1000"))
+            .arg("--virtual-time-budget=15000")
             .arg("--dump-dom")
             .arg(format!("file://{}", page.display()))
             .output()
@@ -355,7 +365,7 @@ impl Browser {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
-    fn screenshot(&self, page: &Path, png: &Path) {
+    pub(crate) fn screenshot(&self, page: &Path, png: &Path) {
         let profile = tempfile::tempdir().unwrap();
         let out = self
             .command(profile.path())
@@ -371,7 +381,7 @@ impl Browser {
         );
     }
 
-    fn print_to_pdf(&self, page: &Path, pdf: &Path) {
+    pub(crate) fn print_to_pdf(&self, page: &Path, pdf: &Path) {
         let profile = tempfile::tempdir().unwrap();
         let out = self
             .command(profile.path())
