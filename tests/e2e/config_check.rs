@@ -102,3 +102,42 @@ fn a_syntax_error_names_the_line() {
         "{out}"
     );
 }
+
+#[test]
+fn a_configuration_that_would_let_other_peoples_data_through_is_warned_about() {
+    let (code, out) = check(|c| c);
+    assert!(
+        !out.contains("warning:"),
+        "the fixture configuration protects: {out}"
+    );
+    let (code_bare, out) = check(|c| {
+        let c = c
+            .replace(", free_text = true", "")
+            .replace("free_text = true", "");
+        let start = c.find("[protect.people]").unwrap();
+        let end = start + c[start..].find("query = ").unwrap();
+        let end = end + c[end..].find('\n').unwrap();
+        format!("{}{}", &c[..start], &c[end..])
+    });
+    assert_eq!((code, code_bare), (0, 0), "warnings are not errors: {out}");
+    assert!(
+        out.contains("warning: no field is declared `free_text = true`"),
+        "{out}"
+    );
+    assert!(out.contains("warning: no [protect.people] index"), "{out}");
+}
+
+#[test]
+fn the_people_index_must_name_a_sql_connector() {
+    let (code, out) = check(|c| {
+        c.replace(
+            "[protect.people]\nconnector = \"erp\"",
+            "[protect.people]\nconnector = \"kwh\"",
+        )
+    });
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("not a sql connector") && out.contains(":"),
+        "{out}"
+    );
+}
