@@ -7,6 +7,18 @@ use serde_json::{Map, Value as Json};
 /// Parses a body; an error names the URL (as shown), the JSON path and
 /// the line and column where the JSON broke.
 pub fn parse(body: &[u8], shown: &str) -> Result<Json, SourceError> {
+    if body.starts_with(&[0xff, 0xfe]) || body.starts_with(&[0xfe, 0xff]) {
+        return Err(SourceError::Other(format!(
+            "{shown}: the response is UTF-16 text (byte-order mark), but JSON over HTTP must be UTF-8; configure the system to answer in UTF-8"
+        )));
+    }
+    if let Err(e) = std::str::from_utf8(body) {
+        let at = e.valid_up_to();
+        let line = body[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        return Err(SourceError::Other(format!(
+            "{shown}: the response is not valid UTF-8 at byte offset {at} (line {line}); JSON must be UTF-8: check the system's export or a proxy that re-encodes"
+        )));
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     let parsed: Result<Json, _> = serde_path_to_error::deserialize(&mut de);
     let value = match parsed {
@@ -16,6 +28,8 @@ pub fn parse(body: &[u8], shown: &str) -> Result<Json, SourceError> {
             let inner = e.into_inner();
             let what = if inner.is_eof() {
                 "the JSON ends early (the response was cut off)"
+            } else if inner.to_string().contains("recursion limit") {
+                "the JSON is nested deeper than 128 levels (nesting limit)"
             } else {
                 "the response is not valid JSON"
             };

@@ -372,11 +372,13 @@ pub fn read_sheet(
         let cell = match reader.next_cell() {
             Ok(Some(cell)) => cell,
             Ok(None) => break,
-            Err(e) => return Err(SourceError::Other(format!(
+            Err(e) => {
+                return Err(SourceError::Other(format!(
                 "{}: the sheet's XML is damaged after this cell ({}); export the workbook again",
                 sheet_place(last.0, last.1),
                 excerpt(&e.to_string(), 200)
-            ))),
+            )))
+            }
         };
         seen += 1;
         if seen % 4096 == 0 {
