@@ -53,12 +53,38 @@ pub fn sniff_encoding(head: &[u8]) -> Encoding {
     if head.starts_with(b"\xFE\xFF") {
         return Encoding::Utf16Be;
     }
+    if let Some(utf16) = sniff_utf16(head) {
+        return utf16;
+    }
     match std::str::from_utf8(head) {
         Ok(_) => Encoding::Utf8,
         // Only a sequence cut off at the end of the sample: still UTF-8.
         Err(e) if e.error_len().is_none() => Encoding::Utf8,
         Err(_) if has_multibyte_utf8(head) => Encoding::Utf8,
         Err(_) => Encoding::Windows1252,
+    }
+}
+
+/// UTF-16 without a byte-order mark: text in it has a zero byte in every
+/// other position (most export text is Latin script). At least a third
+/// of the odd (LE) or even (BE) bytes zero, and next to none of the others.
+fn sniff_utf16(head: &[u8]) -> Option<Encoding> {
+    if head.len() < 8 {
+        return None;
+    }
+    let zeros = |parity: usize| {
+        head.iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|b| **b == 0)
+            .count()
+    };
+    let (even, odd) = (zeros(0), zeros(1));
+    let half = head.len() / 2;
+    match (even, odd) {
+        (e, o) if o * 3 >= half && e * 20 < half => Some(Encoding::Utf16Le),
+        (e, o) if e * 3 >= half && o * 20 < half => Some(Encoding::Utf16Be),
+        _ => None,
     }
 }
 

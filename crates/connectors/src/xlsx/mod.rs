@@ -280,10 +280,16 @@ pub fn check_container(
                 ))
             }
             Err(DrainError::Io(e)) => {
+                let text = excerpt(&e.to_string(), 200);
+                let why = if text.contains("declared") {
+                    "the container's sizes are wrong: it is damaged or crafted"
+                } else {
+                    "the file may be truncated or damaged"
+                };
                 return Err(not_a_workbook(
                     path,
-                    &format!("part {name} cannot be decompressed: {e}; the file may be truncated"),
-                ))
+                    &format!("part {name} cannot be decompressed: {text}; {why}"),
+                ));
             }
             Err(DrainError::Source(e)) => return Err(e),
         }
