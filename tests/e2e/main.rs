@@ -5,6 +5,7 @@ mod attachments;
 mod bad_input;
 mod cli;
 mod config_check;
+mod faults;
 mod http;
 mod mail;
 mod new_source;
