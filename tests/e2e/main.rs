@@ -7,6 +7,7 @@ mod cli;
 mod config_check;
 mod faults;
 mod http;
+mod logs;
 mod mail;
 mod new_source;
 mod postgres;

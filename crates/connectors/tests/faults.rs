@@ -484,7 +484,7 @@ async fn damaged_mail_is_kept_with_a_note_or_reviewed_with_its_key() {
     std::fs::write(eml.join("leeg.eml"), b"").unwrap();
     std::fs::write(eml.join("foto.eml"), [0xFFu8, 0xD8, 0xFF, 0xE0, 0, 0, 0x10]).unwrap();
     std::fs::create_dir(eml.join("sub.eml")).unwrap();
-    let out = mail(&[eml.clone()], "")
+    let out = mail(std::slice::from_ref(&eml), "")
         .fetch(&ask(IdentifierKind::Klantnummer, KN))
         .await
         .unwrap();

@@ -310,7 +310,7 @@ impl SqlConnector {
                 crate::limits::excerpt(&db_message, 120)
             )),
             (Backend::Postgres(..), Some("57014")) => Some(format!(
-                "the query ran longer than statement_timeout_secs = {} s and was cancelled; raise it, or add an index",
+                "the query ran longer than the statement timeout (statement_timeout_secs = {} s) and was cancelled; raise it, or add an index",
                 self.config.statement_timeout_secs
             )),
             (Backend::Postgres(..), Some("28P01")) => Some(format!(
