@@ -565,3 +565,54 @@ fn broken_configurations_name_file_line_and_cause() {
         &["groot.toml", "more than a configuration may have"],
     );
 }
+
+// ---------------------------------------------------------------- cancellation
+
+/// A fetch that is given up (the engine's timeout drops it) stops its
+/// blocking parse: the runtime shuts down long before a full parse would
+/// have ended. Calibrated against a full parse of the same file, so the
+/// bound holds on a slow machine too.
+#[test]
+fn a_fetch_that_is_given_up_stops_its_parse() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("groot.csv");
+    let mut body = String::from("Nr;Klant;Naam;Notitie\n");
+    for i in 0..400_000 {
+        body.push_str(&format!(
+            "{i};{:06};Naam {i};een notitie van enige lengte\n",
+            i % 999_999
+        ));
+    }
+    std::fs::write(&path, body).unwrap();
+    let runtime = || {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_time()
+            .build()
+            .unwrap()
+    };
+    let started = std::time::Instant::now();
+    runtime()
+        .block_on(csv_connector(&path, "").fetch(&ask(IdentifierKind::Klantnummer, KN)))
+        .unwrap();
+    let full = started.elapsed();
+
+    let rt = runtime();
+    let started = std::time::Instant::now();
+    let given_up = rt.block_on(async {
+        tokio::time::timeout(
+            full / 20,
+            csv_connector(&path, "").fetch(&ask(IdentifierKind::Klantnummer, KN)),
+        )
+        .await
+    });
+    assert!(given_up.is_err(), "the fetch was given up");
+    // Shutting down waits for blocking tasks: a parse that went on would
+    // hold it for about the full time.
+    rt.shutdown_timeout(full * 4);
+    let stopped = started.elapsed();
+    assert!(
+        stopped < full / 2,
+        "the parse stopped when it was given up: {stopped:?}, a full parse takes {full:?}"
+    );
+}
