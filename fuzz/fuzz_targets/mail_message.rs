@@ -16,10 +16,18 @@ fuzz_target!(|data: &[u8]| {
     let verdict_token = prefilter(data, &Needles::new([], [TOKEN]));
     if let Some(a) = analyse(data, &[EMAIL.to_string()], &[TOKEN.to_string()]) {
         if !a.matched_emails.is_empty() {
-            assert_ne!(verdict_email, Verdict::Reject, "prefilter lost an address match");
+            assert_ne!(
+                verdict_email,
+                Verdict::Reject,
+                "prefilter lost an address match"
+            );
         }
         if !a.matched_tokens.is_empty() {
-            assert_ne!(verdict_token, Verdict::Reject, "prefilter lost a number match");
+            assert_ne!(
+                verdict_token,
+                Verdict::Reject,
+                "prefilter lost a number match"
+            );
         }
     }
 });

@@ -114,12 +114,15 @@ pub struct ConfigProblem {
 
 impl fmt::Display for ConfigProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Keys and values from the file are shown with control characters escaped.
+        let clean = inzage_core::connector::escape_controls;
+        let file = clean(&self.file.display().to_string());
         match self.line {
-            Some(line) => write!(f, "{}:{line}: {}", self.file.display(), self.message)?,
-            None => write!(f, "{}: {}", self.file.display(), self.message)?,
+            Some(line) => write!(f, "{file}:{line}: {}", clean(&self.message))?,
+            None => write!(f, "{file}: {}", clean(&self.message))?,
         }
         if !self.hint.is_empty() {
-            write!(f, "\n  hint: {}", self.hint)?;
+            write!(f, "\n  hint: {}", clean(&self.hint))?;
         }
         Ok(())
     }

@@ -121,6 +121,24 @@ pub fn excerpt(text: &str, max: usize) -> String {
     out
 }
 
+/// Names from a source (columns, sheets, keys, entity sets) for a
+/// message: each escaped and shortened, at most 50, comma-separated.
+pub fn name_list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut more = 0;
+    for name in names {
+        if out.len() < 50 {
+            out.push(excerpt(name, 60));
+        } else {
+            more += 1;
+        }
+    }
+    if more > 0 {
+        out.push(format!("… {more} more"));
+    }
+    out.join(", ")
+}
+
 /// `excerpt` of bytes that may not be text.
 pub fn excerpt_bytes(bytes: &[u8], max: usize) -> String {
     excerpt(

@@ -559,6 +559,21 @@ fn broken_configurations_name_file_line_and_cause() {
         write("nul.toml", b"[organisation]\nname = \"a\0b\"\n"),
         &["nul.toml:2"],
     );
+    // A reference with a terminal escape sequence is shown escaped.
+    let fixture = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../connectors.toml"),
+    )
+    .unwrap()
+    .replacen(
+        "purposes = [\"kwaliteitsonderzoek\"]",
+        "purposes = [\"kwaliteits\\u001b[31monderzoek\"]",
+        1,
+    );
+    assert!(fixture.contains("\\u001b"));
+    check(
+        write("esc.toml", fixture.as_bytes()),
+        &["unknown purpose `kwaliteits\\u{1b}[31monderzoek`"],
+    );
     let huge = vec![b'#'; 5 << 20];
     check(
         write("groot.toml", &huge),
