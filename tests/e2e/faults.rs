@@ -188,3 +188,35 @@ fields = {{ Klantnummer = "identificatie" }}
     assert_eq!(bundle.source("kwh")["status"], "ok");
     assert!(!bundle.keys("kwh", "Enquete").is_empty());
 }
+
+#[test]
+fn a_huge_label_in_the_configuration_never_sinks_the_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let me = story("mover");
+    let file = dir.path().join("leden.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "Lidnummer;Klantnummer;Naam;Opmerking\r\nL-1;{};Zoë;\r\n",
+            me.klantnummer
+        ),
+    )
+    .unwrap();
+    let label = "Ledenlijst ".repeat(4_000);
+    let config = config_with(dir.path(), |c| {
+        c + &member_list_source("huurdersvereniging", &file, "Klantnummer").replace(
+            "label = \"Ledenlijst huurdersvereniging\"",
+            &format!("label = \"{label}\""),
+        )
+    });
+    let (path, output) = export(&config, &me.klantnummer, dir.path(), &[]);
+    let (code, stdout, stderr) = text(&output);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let bundle = Bundle::open(&path);
+    let cells = workbook_text(&bundle.files["inzage.xlsx"]);
+    assert!(
+        cells.contains("[ingekort: de tekst telt 44000 tekens, meer dan een cel bevat]"),
+        "the overview cell is shortened with a note"
+    );
+    assert!(String::from_utf8_lossy(&bundle.files["index.html"]).contains(label.trim_end()));
+}
