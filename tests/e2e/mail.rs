@@ -121,7 +121,7 @@ fn a_broken_archive_beside_the_good_one_does_not_fail_the_export() {
     // Shown relative to the folder of connectors.toml: no server paths.
     let shown = bad.strip_prefix(dir.path()).unwrap_or(&bad);
     assert!(
-        review.contains(&format!("\"{}:0\"", shown.display())),
+        review.contains(&format!("\"{}:0 (line 2)\"", shown.display())),
         "the headerless message is listed with file and offset: {review}"
     );
 }

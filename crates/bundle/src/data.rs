@@ -5,7 +5,7 @@ use inzage_core::register::{Category, LegalBasis, Origin, Recipient};
 use inzage_core::{DatasetSpec, Identifier, Lang, Record, Register, Value};
 use serde::Serialize;
 
-use crate::escape::spreadsheet_cell;
+use crate::escape::{control_free, spreadsheet_cell};
 use crate::SourceInfo;
 
 #[derive(Serialize)]
@@ -214,17 +214,19 @@ pub fn dataset_json(
 }
 
 /// The CSV for one dataset: a header of field names and one row per record;
-/// text that a spreadsheet would run as a formula is neutralised.
+/// text that a spreadsheet would run as a formula is neutralised, and
+/// control characters (NUL, ESC, ...) are replaced by U+FFFD. The JSON file
+/// beside it keeps every value exactly (JSON escapes control characters).
 pub fn dataset_csv(spec: &DatasetSpec, records: &[&Record]) -> Result<Vec<u8>, csv::Error> {
     let names = field_names(spec, records);
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
-    writer.write_record(names.iter().map(|n| spreadsheet_cell(n)))?;
+    writer.write_record(names.iter().map(|n| spreadsheet_cell(&control_free(n))))?;
     for record in records {
         let row = names.iter().map(|name| match record.get(name) {
-            Some(Value::Text(t)) => spreadsheet_cell(t),
-            Some(other) => other.as_text().unwrap_or_default(),
+            Some(Value::Text(t)) => spreadsheet_cell(&control_free(t)),
+            Some(other) => control_free(&other.as_text().unwrap_or_default()).into_owned(),
             None => String::new(),
         });
         writer.write_record(row)?;

@@ -1,4 +1,46 @@
-//! Making source data safe where it lands: spreadsheet cells and file names.
+//! Making source data safe where it lands: spreadsheet cells, HTML and CSV
+//! text, and file names.
+
+use std::borrow::Cow;
+
+/// The most characters a spreadsheet cell holds (Excel's limit).
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// True for a character that must never reach a report, a CSV or a
+/// spreadsheet raw: C0 controls other than tab, line feed and carriage
+/// return (NUL, ESC, ...), DEL, and the C1 controls.
+pub fn is_unsafe_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// Text with every unsafe control character ([`is_unsafe_control`])
+/// replaced by U+FFFD, the replacement character, so that the damage stays
+/// visible. Borrowed when there is nothing to replace.
+pub fn control_free(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe_control) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| if is_unsafe_control(c) { '\u{FFFD}' } else { c })
+            .collect(),
+    )
+}
+
+/// Text that fits in `max` characters: whole when it does, else cut and
+/// followed by `note` (which says where the whole text is), the note
+/// included in the `max`.
+pub fn fit(text: &str, max: usize, note: impl FnOnce(usize) -> String) -> Cow<'_, str> {
+    let count = text.chars().count();
+    if count <= max {
+        return Cow::Borrowed(text);
+    }
+    let note = note(count);
+    let keep = max.saturating_sub(note.chars().count());
+    let mut out: String = text.chars().take(keep).collect();
+    out.push_str(&note);
+    Cow::Owned(out)
+}
 
 /// Neutralises a cell that a spreadsheet would read as a formula
 /// (`=`, `+`, `-`, `@`, tab or carriage return first) by prefixing `'`.
@@ -67,6 +109,32 @@ pub fn attachment_name(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_replaced_visibly() {
+        assert_eq!(
+            control_free("a\0b\u{1b}[31m\u{7f}\u{85}"),
+            "a\u{FFFD}b\u{FFFD}[31m\u{FFFD}\u{FFFD}"
+        );
+        assert!(matches!(
+            control_free("regel 1\r\n\tregel 2"),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn overlong_text_is_cut_with_its_note_inside_the_limit() {
+        let long = "x".repeat(40_000);
+        let cut = fit(&long, MAX_CELL_CHARS, |n| {
+            format!(" [{n} characters; see data]")
+        });
+        assert_eq!(cut.chars().count(), MAX_CELL_CHARS);
+        assert!(cut.ends_with(" [40000 characters; see data]"));
+        assert!(matches!(
+            fit("kort", 10, |_| unreachable!()),
+            Cow::Borrowed("kort")
+        ));
+    }
 
     #[test]
     fn formulas_are_neutralised() {

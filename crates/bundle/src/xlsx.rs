@@ -1,6 +1,11 @@
 //! `inzage.xlsx`: an overview sheet and one sheet per dataset, header row
 //! frozen, auto-filter, sensible column widths, dates as real dates. Text
 //! that a spreadsheet could read as a formula is stored as quoted text.
+//!
+//! One value never sinks the workbook: text longer than a cell holds
+//! (32,767 characters) is shortened with a visible note that names the
+//! record and field and the data file that holds it whole, and control
+//! characters are shown as U+FFFD.
 
 use std::collections::HashSet;
 
@@ -66,14 +71,25 @@ pub fn workbook(input: &ReportInput) -> Result<Vec<u8>, XlsxError> {
             let mut widths: Vec<usize> = Vec::new();
             for (c, column) in columns.iter().enumerate() {
                 let label = crate::report::model::field_label_for(spec, column, lang);
+                let label = fitted(&label, |n| shortened(lang, n, None));
                 sheet.write_string_with_format(0, c as u16, &label, &formats.header)?;
                 widths.push(label.chars().count());
             }
+            let data_file = format!(
+                "data/{}/{}.json",
+                crate::escape::file_name(&source.id),
+                crate::escape::file_name(&spec.name)
+            );
             for (r, record) in records.iter().enumerate() {
                 let row = r as u32 + 1;
                 for (c, column) in columns.iter().enumerate() {
                     let value = record.get(column).unwrap_or(&Value::Null);
-                    let shown = write_value(sheet, row, c as u16, value, lang, &formats)?;
+                    let whole = Whole {
+                        file: &data_file,
+                        key: &record.key,
+                        field: column,
+                    };
+                    let shown = write_value(sheet, row, c as u16, value, lang, &formats, &whole)?;
                     widths[c] = widths[c].max(shown);
                 }
             }
@@ -107,7 +123,7 @@ fn overview(
     ];
     for (i, (k, v)) in facts.iter().enumerate() {
         sheet.write_string_with_format(i as u32, 0, *k, &formats.header)?;
-        write_text(sheet, i as u32, 1, v, formats)?;
+        write_text(sheet, i as u32, 1, v, formats, |n| shortened(lang, n, None))?;
     }
     let top = facts.len() as u32 + 1;
     let headers = [
@@ -179,7 +195,9 @@ fn overview(
                 if c == 2 {
                     sheet.write_number(row, c as u16, count as f64)?;
                 } else {
-                    write_text(sheet, row, c as u16, cell, formats)?;
+                    write_text(sheet, row, c as u16, cell, formats, |n| {
+                        shortened(lang, n, None)
+                    })?;
                 }
                 widths[c] = widths[c].max(cell.chars().count());
             }
@@ -214,6 +232,55 @@ fn column_width(chars: usize) -> f64 {
     (chars.clamp(8, 60) + 2) as f64
 }
 
+/// Where a shortened value is found whole.
+struct Whole<'a> {
+    /// `data/<source>/<dataset>.json`.
+    file: &'a str,
+    /// The record's key.
+    key: &'a str,
+    /// The field.
+    field: &'a str,
+}
+
+/// The note that ends a shortened cell: how long the text is and, for a
+/// record's value, where it stands whole.
+fn shortened(lang: Lang, chars: usize, whole: Option<&Whole<'_>>) -> String {
+    let key = |w: &Whole<'_>| {
+        let k: String = crate::escape::control_free(w.key)
+            .chars()
+            .take(60)
+            .collect();
+        let f: String = crate::escape::control_free(w.field)
+            .chars()
+            .take(60)
+            .collect();
+        (k, f)
+    };
+    match (lang, whole) {
+        (Lang::Nl, Some(w)) => {
+            let (k, f) = key(w);
+            format!(" … [ingekort: de tekst telt {chars} tekens, meer dan een cel bevat; hij staat volledig in {}, record {k}, veld {f}]", w.file)
+        }
+        (Lang::Nl, None) => {
+            format!(" … [ingekort: de tekst telt {chars} tekens, meer dan een cel bevat]")
+        }
+        (Lang::En, Some(w)) => {
+            let (k, f) = key(w);
+            format!(" … [shortened: the text has {chars} characters, more than a cell holds; it is whole in {}, record {k}, field {f}]", w.file)
+        }
+        (Lang::En, None) => {
+            format!(" … [shortened: the text has {chars} characters, more than a cell holds]")
+        }
+    }
+}
+
+/// Text as a cell may hold it: control characters replaced, and cut with
+/// the note when it is longer than a cell holds.
+fn fitted(text: &str, note: impl FnOnce(usize) -> String) -> String {
+    let clean = crate::escape::control_free(text);
+    crate::escape::fit(&clean, crate::escape::MAX_CELL_CHARS, note).into_owned()
+}
+
 /// Writes a cell; returns the width of what it shows.
 fn write_value(
     sheet: &mut Worksheet,
@@ -222,6 +289,7 @@ fn write_value(
     value: &Value,
     lang: Lang,
     formats: &Formats,
+    whole: &Whole<'_>,
 ) -> Result<usize, XlsxError> {
     match value {
         Value::Null => Ok(0),
@@ -247,25 +315,32 @@ fn write_value(
         }
         // Exact decimals stay exact: as text, never through a float.
         Value::Decimal(d) => {
-            sheet.write_string_with_format(row, col, d, &formats.text)?;
+            let d = fitted(d, |n| shortened(lang, n, Some(whole)));
+            sheet.write_string_with_format(row, col, &d, &formats.text)?;
             Ok(d.len())
         }
         other => {
             let text = display(other, lang).unwrap_or_default();
-            write_text(sheet, row, col, &text, formats)?;
+            write_text(sheet, row, col, &text, formats, |n| {
+                shortened(lang, n, Some(whole))
+            })?;
             Ok(text.lines().map(|l| l.chars().count()).max().unwrap_or(0))
         }
     }
 }
 
-/// Text, with anything that looks like a formula stored as quoted text.
+/// Text, with anything that looks like a formula stored as quoted text,
+/// control characters replaced, and text longer than a cell holds cut
+/// with `note`.
 fn write_text(
     sheet: &mut Worksheet,
     row: u32,
     col: u16,
     text: &str,
     formats: &Formats,
+    note: impl FnOnce(usize) -> String,
 ) -> Result<(), XlsxError> {
+    let text = &fitted(text, note)[..];
     if crate::escape::spreadsheet_cell(text) != text {
         sheet.write_string_with_format(row, col, text, &formats.quoted)?;
     } else if text.contains('\n') || text.chars().count() > 60 {

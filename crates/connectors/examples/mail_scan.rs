@@ -54,6 +54,7 @@ fn main() -> ExitCode {
             threads,
             cancel: None,
             chunk_bytes: CHUNK,
+            limits: inzage_connectors::mail::MailLimits::default(),
         },
     ) {
         Ok(f) => f,

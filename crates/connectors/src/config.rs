@@ -118,12 +118,15 @@ pub struct ConfigProblem {
 
 impl fmt::Display for ConfigProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Keys and values from the file are shown with control characters escaped.
+        let clean = inzage_core::connector::escape_controls;
+        let file = clean(&self.file.display().to_string());
         match self.line {
-            Some(line) => write!(f, "{}:{line}: {}", self.file.display(), self.message)?,
-            None => write!(f, "{}: {}", self.file.display(), self.message)?,
+            Some(line) => write!(f, "{file}:{line}: {}", clean(&self.message))?,
+            None => write!(f, "{file}: {}", clean(&self.message))?,
         }
         if !self.hint.is_empty() {
-            write!(f, "\n  hint: {}", self.hint)?;
+            write!(f, "\n  hint: {}", clean(&self.hint))?;
         }
         Ok(())
     }
@@ -156,13 +159,59 @@ fn render_problems(problems: &[ConfigProblem]) -> String {
     out
 }
 
+/// The largest configuration file read (4 MiB; the fixture estate's is
+/// about 20 KiB): a bigger one is a wrong file, not a configuration.
+pub const MAX_CONFIG_BYTES: u64 = 4 << 20;
+
 impl Config {
-    /// Reads, parses and validates a configuration file.
+    /// Reads, parses and validates a configuration file (at most
+    /// [`MAX_CONFIG_BYTES`], UTF-8).
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|cause| ConfigError::Read {
+        use std::io::Read;
+        let read = |cause| ConfigError::Read {
             path: path.to_path_buf(),
             cause,
-        })?;
+        };
+        let problem = |line: Option<usize>, message: String, hint: &str| {
+            ConfigError::Invalid(vec![ConfigProblem {
+                file: path.to_path_buf(),
+                line,
+                message,
+                hint: hint.to_string(),
+            }])
+        };
+        let file = std::fs::File::open(path).map_err(read)?;
+        let size = file.metadata().map_err(read)?.len();
+        if size > MAX_CONFIG_BYTES {
+            return Err(problem(
+                None,
+                format!("the file has {size} bytes, more than a configuration may have ({MAX_CONFIG_BYTES} bytes)"),
+                "check that --config names connectors.toml and not another file",
+            ));
+        }
+        let mut bytes = Vec::new();
+        file.take(MAX_CONFIG_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(read)?;
+        if bytes.len() as u64 > MAX_CONFIG_BYTES {
+            return Err(problem(
+                None,
+                format!("the file grew beyond {MAX_CONFIG_BYTES} bytes while it was read"),
+                "check that --config names connectors.toml and not another file",
+            ));
+        }
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+                return Err(problem(
+                    Some(line),
+                    format!("invalid UTF-8 at byte offset {at}; a TOML file is UTF-8"),
+                    "save the file as UTF-8 (without a byte-order mark)",
+                ));
+            }
+        };
         Config::parse(path, &text)
     }
 
@@ -189,7 +238,9 @@ impl Config {
             Ok(raw) => raw,
             Err(err) => {
                 let line = err.span().map(|span| Locator::line_of(text, span.start));
-                let message = err.message().to_string();
+                // Short and free of control characters: the message can
+                // quote the file.
+                let message = crate::limits::excerpt(err.message().trim(), 300);
                 problems.push(problem(
                     line,
                     message,

@@ -9,6 +9,7 @@
 pub mod config;
 pub mod csv;
 pub mod http;
+pub mod limits;
 pub mod locate;
 pub mod mail;
 pub mod secrets;

@@ -46,8 +46,13 @@ impl<'a> TableMatcher<'a> {
                 return Err(SourceError::MissingColumn {
                     location: location.to_string(),
                     dataset: spec.name.clone(),
-                    column: column.to_string(),
-                    present: headers.join(", "),
+                    column: crate::limits::excerpt(column, 60),
+                    present: headers
+                        .iter()
+                        .take(50)
+                        .map(|h| crate::limits::excerpt(h, 60))
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 });
             }
         }
@@ -90,7 +95,11 @@ impl<'a> TableMatcher<'a> {
         Err(SourceError::Config(format!(
             "{location}: dataset `{}`: columns not declared in connectors.toml: {}; add them to the dataset's fields with a category, or to `exclude`",
             self.spec.name,
-            undeclared.join(", ")
+            undeclared
+                .iter()
+                .map(|h| crate::limits::excerpt(h, 60))
+                .collect::<Vec<_>>()
+                .join(", ")
         )))
     }
 

@@ -118,6 +118,30 @@ pub enum SourceError {
     Other(String),
 }
 
+impl SourceError {
+    /// The message with control characters escaped ([`escape_controls`]):
+    /// safe on a terminal, in a log and in the manifest, whatever a file
+    /// name or a server put in it.
+    pub fn clean_message(&self) -> String {
+        escape_controls(&self.to_string())
+    }
+}
+
+/// Text with every control character other than a line break shown as an
+/// escape (`\u{1b}`), so that a message can never carry a terminal escape
+/// sequence or a NUL.
+pub fn escape_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if (c.is_control() && c != '\n') || c == '\u{FEFF}' {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// A source system inzage can ask about a person.
 #[async_trait]
 pub trait Connector: Send + Sync {

@@ -118,7 +118,7 @@ impl Engine {
                     Err(err) => {
                         warn!(source = %id, "source failed");
                         debug!(source = %id, error = %err, "failure detail");
-                        run.states[index].failed = Some(err.to_string());
+                        run.states[index].failed = Some(err.clean_message());
                     }
                 }
             }

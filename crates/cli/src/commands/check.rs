@@ -14,7 +14,7 @@ pub async fn run(path: &Path) -> Result<(), Failure> {
     let results = join_all(built.iter().map(|b| async move {
         match tokio::time::timeout(b.timeout, b.connector.check()).await {
             Ok(Ok(report)) => Ok(report.summary),
-            Ok(Err(e)) => Err(e.to_string()),
+            Ok(Err(e)) => Err(e.clean_message()),
             Err(_) => Err(format!(
                 "no answer within {} s; check that the system is up, or raise timeout_secs",
                 b.timeout.as_secs()

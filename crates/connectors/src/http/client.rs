@@ -8,7 +8,10 @@ use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
 use inzage_core::SourceError;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_ENCODING, CONTENT_TYPE, LOCATION,
+    RETRY_AFTER,
+};
 use reqwest::StatusCode;
 use tracing::debug;
 use url::Url;
@@ -257,6 +260,9 @@ impl Client {
                 }
                 body.extend_from_slice(&chunk);
             }
+            let body = self
+                .decompressed(body, &headers, shown)
+                .map_err(Failure::Fatal)?;
             return Ok(Answer {
                 status,
                 headers,
@@ -295,9 +301,26 @@ impl Client {
         // The body of an error answer is not shown: it can echo identifiers
         // or other people's data, and this message reaches the manifest.
         let detail = if status.is_redirection() {
-            " (redirects are not followed; point url at the final address)"
+            // Only the target's scheme, host and port: its path and query
+            // can hold identifiers.
+            let target = headers
+                .get(LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|l| url.join(l).ok())
+                .map(|t| {
+                    let origin = t.origin().ascii_serialization();
+                    if t.origin() == url.origin() {
+                        format!("to another path on the same server ({origin})")
+                    } else {
+                        format!("to {origin}")
+                    }
+                })
+                .unwrap_or_else(|| "without a usable Location header".to_string());
+            format!(
+                " (the server redirects {target}; redirects are not followed, so that the token is not sent elsewhere: point url at the final address)"
+            )
         } else {
-            ""
+            String::new()
         };
         Err(Failure::Fatal(SourceError::Other(format!(
             "{shown}: {text}{detail}; check the path and options in connectors.toml"
@@ -318,6 +341,56 @@ impl Client {
         Failure::Retry {
             reason,
             retry_after: None,
+        }
+    }
+
+    /// The body as the server meant it: a gzip or deflate body (sent even
+    /// though inzage does not ask for one, or labelled wrongly) is inflated
+    /// within `max_response_bytes`; other encodings are named as the cause.
+    fn decompressed(
+        &self,
+        body: Vec<u8>,
+        headers: &HeaderMap,
+        shown: &str,
+    ) -> Result<Vec<u8>, SourceError> {
+        let declared = headers
+            .get(CONTENT_ENCODING)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        let gzip_magic = body.starts_with(&[0x1f, 0x8b]);
+        let decoder: Box<dyn std::io::Read + '_> = match declared.as_str() {
+            "gzip" | "x-gzip" => Box::new(flate2::read::GzDecoder::new(&body[..])),
+            "deflate" => Box::new(flate2::read::ZlibDecoder::new(&body[..])),
+            "" | "identity" if gzip_magic => Box::new(flate2::read::GzDecoder::new(&body[..])),
+            "" | "identity" => return Ok(body),
+            other => {
+                return Err(SourceError::Other(format!(
+                    "{shown}: the response is compressed with `{}` (Content-Encoding), which inzage does not read; configure the server or proxy to answer uncompressed or with gzip",
+                    crate::limits::excerpt(other, 40)
+                )))
+            }
+        };
+        let what = if declared.is_empty() || declared == "identity" {
+            "gzip-compressed without saying so (no Content-Encoding)".to_string()
+        } else {
+            format!("compressed with {declared}")
+        };
+        let mut out = Vec::new();
+        let limit = self.limits.max_bytes;
+        match std::io::Read::read_to_end(&mut std::io::Read::take(decoder, limit + 1), &mut out) {
+            Ok(_) if out.len() as u64 > limit => Err(SourceError::Other(format!(
+                "{shown}: the response is {what} and inflates to more than max_response_bytes = {limit} (decompression limit; {} bytes compressed); raise it, or lower page_size",
+                body.len()
+            ))),
+            Ok(_) => {
+                debug!(url = %shown, compressed = body.len(), inflated = out.len(), "compressed response inflated");
+                Ok(out)
+            }
+            Err(e) => Err(SourceError::Other(format!(
+                "{shown}: the response is {what}, but the compressed data is damaged or cut off ({e}); check the system or a proxy in between"
+            ))),
         }
     }
 

@@ -7,15 +7,30 @@ use serde_json::{Map, Value as Json};
 /// Parses a body; an error names the URL (as shown), the JSON path and
 /// the line and column where the JSON broke.
 pub fn parse(body: &[u8], shown: &str) -> Result<Json, SourceError> {
+    if body.starts_with(&[0xff, 0xfe]) || body.starts_with(&[0xfe, 0xff]) {
+        return Err(SourceError::Other(format!(
+            "{shown}: the response is UTF-16 text (byte-order mark), but JSON over HTTP must be UTF-8; configure the system to answer in UTF-8"
+        )));
+    }
+    if let Err(e) = std::str::from_utf8(body) {
+        let at = e.valid_up_to();
+        let line = body[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        return Err(SourceError::Other(format!(
+            "{shown}: the response is not valid UTF-8 at byte offset {at} (line {line}); JSON must be UTF-8: check the system's export or a proxy that re-encodes"
+        )));
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     let parsed: Result<Json, _> = serde_path_to_error::deserialize(&mut de);
     let value = match parsed {
         Ok(v) => v,
         Err(e) => {
-            let path = json_path(&e.path().to_string());
+            // The path holds keys from the server: escaped and short.
+            let path = crate::limits::excerpt(&json_path(&e.path().to_string()), 120);
             let inner = e.into_inner();
             let what = if inner.is_eof() {
                 "the JSON ends early (the response was cut off)"
+            } else if inner.to_string().contains("recursion limit") {
+                "the JSON is nested deeper than 128 levels (nesting limit)"
             } else {
                 "the response is not valid JSON"
             };
@@ -70,9 +85,15 @@ pub fn records_at(
             Json::Object(mut map) => match map.remove(segment) {
                 Some(v) => v,
                 None => {
-                    let present: Vec<String> = map.keys().cloned().collect();
+                    // Keys come from the server: short, escaped, and not all of them.
+                    let mut present: Vec<String> =
+                        map.keys().take(30).map(|k| crate::limits::excerpt(k, 60)).collect();
+                    if map.len() > 30 {
+                        present.push(format!("… {} more", map.len() - 30));
+                    }
                     return Err(SourceError::Other(format!(
-                        "{shown}: no `{segment}` at JSON path `{path}` (keys present: {}); check data_path in connectors.toml",
+                        "{shown}: no `{}` at JSON path `{path}` (keys present: {}); check data_path in connectors.toml",
+                        crate::limits::excerpt(segment, 60),
                         present.join(", ")
                     )));
                 }
@@ -175,6 +196,22 @@ pub fn table(records: &[Map<String, Json>]) -> (Vec<String>, Vec<Vec<Value>>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the `json_response` fuzz target: keys with control
+    /// characters were listed raw in the message.
+    #[test]
+    fn keys_in_messages_are_escaped() {
+        let body = parse(b"{\"a\\u0015b\": 1, \"c\\u007f\": 2}", "url").unwrap();
+        let err = records_at(body, "value", "url").unwrap_err().to_string();
+        assert!(
+            err.contains("a\\u{15}b") && err.contains("c\\u{7f}"),
+            "{err}"
+        );
+        assert!(!err.chars().any(char::is_control), "{err:?}");
+        // And in the JSON path of a syntax error.
+        let err = parse(b"{\"a\x7fb\": [1, }", "url").unwrap_err().to_string();
+        assert!(err.contains("a\\u{7f}b"), "{err}");
+    }
 
     #[test]
     fn nested_objects_flatten_with_dots_and_arrays_stay_json() {

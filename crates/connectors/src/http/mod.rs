@@ -551,7 +551,7 @@ impl HttpConnector {
                     location: format!("{} {source}", self.config.id),
                     dataset: dataset.spec.name.clone(),
                     column: column.to_string(),
-                    present: headers.join(", "),
+                    present: crate::limits::name_list(headers.iter().map(String::as_str)),
                 });
             }
         }

@@ -212,11 +212,7 @@ pub async fn check(client: &Client, config: &HttpConfig) -> Result<CheckReport, 
         )));
     }
     let (sets, types) = parse_metadata(&xml);
-    let present = sets
-        .iter()
-        .map(|(n, _)| n.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let present = crate::limits::name_list(sets.iter().map(|(n, _)| n.as_str()));
     let mut checked_properties = 0;
     for dataset in &config.dataset {
         let set = dataset.entity_set.as_deref().unwrap_or_default();
@@ -238,7 +234,7 @@ pub async fn check(client: &Client, config: &HttpConfig) -> Result<CheckReport, 
                     location: format!("{shown} entity set `{set}`"),
                     dataset: dataset.spec.name.clone(),
                     column: column.to_string(),
-                    present: properties.join(", "),
+                    present: crate::limits::name_list(properties.iter().map(String::as_str)),
                 });
             }
         }
@@ -260,7 +256,7 @@ pub async fn check(client: &Client, config: &HttpConfig) -> Result<CheckReport, 
             return Err(SourceError::Config(format!(
                 "dataset `{}`: entity set `{set}` has properties not declared in connectors.toml: {}; add them to fields with a category, or to `exclude`",
                 dataset.spec.name,
-                undeclared.join(", ")
+                crate::limits::name_list(undeclared)
             )));
         }
         checked_properties += properties.len();

@@ -693,3 +693,117 @@ async fn retry_max_secs_caps_attempts_in_flight_too() {
     );
     assert!(err.contains("retry_max_secs"), "{err}");
 }
+
+/// The fault matrix of the HTTP kind: every way a server can damage or
+/// disguise a successful answer, each with the outcome and the message it
+/// must give (place and cause, no control characters).
+#[tokio::test]
+async fn damaged_and_disguised_answers_fail_precisely_or_are_read() {
+    use inzage_testkit::servers::BodyFault;
+    let healthy = {
+        let server = start_crm(&fixtures("crm"), Knobs::default()).await.unwrap();
+        keys(
+            &crm(&server, "").fetch(&two_emails()).await.unwrap(),
+            "Contactmoment",
+        )
+    };
+    // (fault, Ok or the parts the error must name)
+    let cases: Vec<(BodyFault, Option<&[&str]>)> = vec![
+        (BodyFault::Gzip, None),
+        (BodyFault::GzipUnlabelled, None),
+        (BodyFault::ControlCharacters, None),
+        (
+            BodyFault::GzipBomb(3 << 20),
+            Some(&[
+                "/contactmomenten",
+                "decompression limit",
+                "max_response_bytes = 1048576",
+            ]),
+        ),
+        (
+            BodyFault::GzipTruncated,
+            Some(&[
+                "/contactmomenten",
+                "compressed with gzip",
+                "damaged or cut off",
+            ]),
+        ),
+        (
+            BodyFault::InvalidUtf8,
+            Some(&["/contactmomenten", "not valid UTF-8 at byte offset"]),
+        ),
+        (
+            BodyFault::Html,
+            Some(&["/contactmomenten", "expected JSON, got `text/html"]),
+        ),
+        (
+            BodyFault::Redirect("http://elders.example:8081/login?klant=001011".into()),
+            Some(&[
+                "HTTP 302",
+                "redirects to http://elders.example:8081",
+                "not followed",
+            ]),
+        ),
+        (
+            BodyFault::Oversized(4 << 20),
+            Some(&[
+                "/contactmomenten",
+                "larger than max_response_bytes = 1048576",
+            ]),
+        ),
+        (
+            BodyFault::DeepNesting(50_000),
+            Some(&["/contactmomenten", "nested deeper than 128 levels"]),
+        ),
+    ];
+    for (fault, expected) in cases {
+        let server = start_crm(
+            &fixtures("crm"),
+            Knobs {
+                body_fault: Some(fault.clone()),
+                ..Knobs::default()
+            },
+        )
+        .await
+        .unwrap();
+        let started = Instant::now();
+        let result = crm(
+            &server,
+            "max_response_bytes = 1048576\nretries = 0\nrequest_timeout_secs = 15",
+        )
+        .fetch(&two_emails())
+        .await;
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{fault:?} took {:?}",
+            started.elapsed()
+        );
+        match (result, expected) {
+            (Ok(outcome), None) => {
+                assert_eq!(keys(&outcome, "Contactmoment"), healthy, "{fault:?}");
+                if fault == BodyFault::ControlCharacters {
+                    assert!(outcome
+                        .records
+                        .iter()
+                        .flat_map(|r| &r.fields)
+                        .any(|f| f.value.as_text().is_some_and(|t| t.contains('\0'))));
+                }
+            }
+            (Err(e), Some(parts)) => {
+                let message = e.to_string();
+                for part in parts {
+                    assert!(message.contains(part), "{fault:?}: {part:?} in {message}");
+                }
+                assert!(
+                    !message.chars().any(char::is_control),
+                    "{fault:?}: {message:?}"
+                );
+                assert!(
+                    !message.contains("001011") && !message.contains(&server.secret),
+                    "{fault:?}: no identifier or token in {message}"
+                );
+            }
+            (other, _) => panic!("{fault:?}: unexpected {:?}", other.map(|o| o.records.len())),
+        }
+    }
+}

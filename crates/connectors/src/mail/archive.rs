@@ -84,6 +84,8 @@ pub struct Hit {
 pub struct Problem {
     /// `file:byte offset`, or the file.
     pub location: String,
+    /// The line where the message starts in an mbox file.
+    pub line: Option<usize>,
     /// What is wrong.
     pub reason: String,
 }
@@ -118,6 +120,78 @@ pub struct Search<'a> {
     /// mbox files are cut into pieces of about this size, at message
     /// boundaries, shared among the workers ([`CHUNK`] by default).
     pub chunk_bytes: usize,
+    /// What one message may hold before it is not parsed.
+    pub limits: MailLimits,
+}
+
+/// Limits on one message, checked before it is parsed: a message beyond
+/// them is not parsed, and when it mentions a requested identifier it is a
+/// review item that names the limit.
+#[derive(Clone, Copy, Debug, serde::Deserialize)]
+pub struct MailLimits {
+    /// Largest message, in bytes (default 100 MiB).
+    #[serde(default = "default_max_message_bytes")]
+    pub max_message_bytes: u64,
+    /// Most header lines in one message's header block (default 2,000).
+    #[serde(default = "default_max_headers")]
+    pub max_headers: u64,
+    /// Most multipart levels (`boundary=` parameters) in one message (default 50).
+    #[serde(default = "default_max_mime_depth")]
+    pub max_mime_depth: u64,
+}
+
+impl Default for MailLimits {
+    fn default() -> MailLimits {
+        MailLimits {
+            max_message_bytes: default_max_message_bytes(),
+            max_headers: default_max_headers(),
+            max_mime_depth: default_max_mime_depth(),
+        }
+    }
+}
+
+fn default_max_message_bytes() -> u64 {
+    100 << 20
+}
+fn default_max_headers() -> u64 {
+    2_000
+}
+fn default_max_mime_depth() -> u64 {
+    50
+}
+
+/// The first limit a message goes beyond, in words.
+fn beyond_limits(raw: &[u8], limits: &MailLimits) -> Option<String> {
+    if raw.len() as u64 > limits.max_message_bytes {
+        return Some(format!(
+            "the message has {} bytes, beyond max_message_bytes = {}",
+            raw.len(),
+            limits.max_message_bytes
+        ));
+    }
+    let head_end = memmem::find(raw, b"\n\n")
+        .or_else(|| memmem::find(raw, b"\r\n\r\n"))
+        .unwrap_or(raw.len());
+    let headers = raw[..head_end]
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty() && !matches!(l[0], b' ' | b'\t'))
+        .count() as u64;
+    if headers > limits.max_headers {
+        return Some(format!(
+            "the message has {headers} header lines, beyond max_headers = {}",
+            limits.max_headers
+        ));
+    }
+    let depth = memmem::find_iter(raw, b"boundary=").count() as u64
+        + memmem::find_iter(raw, b"BOUNDARY=").count() as u64
+        + memmem::find_iter(raw, b"Boundary=").count() as u64;
+    if depth > limits.max_mime_depth {
+        return Some(format!(
+            "the message declares {depth} MIME boundaries, beyond max_mime_depth = {}",
+            limits.max_mime_depth
+        ));
+    }
+    None
 }
 
 /// An error reading a source (not a message): the file is missing or
@@ -357,7 +431,7 @@ fn scan_chunk(
             location,
             Some("the mbox does not start with a `From ` line".into()),
             needles,
-            s.format,
+            s,
             true,
             found,
         );
@@ -381,15 +455,24 @@ fn scan_chunk(
             message = message.strip_suffix(b"\r").unwrap_or(message);
         }
         found.bytes += (stop - sep) as u64;
+        let before = found.problems.len();
         look_at(
             message,
             format!("{name}:{sep}"),
             None,
             needles,
-            s.format,
+            s,
             true,
             found,
         );
+        if found.problems.len() > before {
+            // A review item names its line too, not only a byte offset:
+            // the line of the message's first header (after `From `).
+            let line = memchr::memchr_iter(b'\n', &data[..sep]).count() + 2;
+            for p in &mut found.problems[before..] {
+                p.line = Some(line);
+            }
+        }
         at = next;
         if found.messages % 4096 == 0
             && s.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed))
@@ -414,9 +497,9 @@ fn scan_file(
     found.bytes += len;
     if len <= READ_LIMIT {
         let bytes = std::fs::read(path).map_err(io)?;
-        look_at(&bytes, location, None, needles, s.format, false, found);
+        look_at(&bytes, location, None, needles, s, false, found);
     } else if let Some(m) = map(path)? {
-        look_at(&m, location, None, needles, s.format, false, found);
+        look_at(&m, location, None, needles, s, false, found);
     }
     Ok(())
 }
@@ -464,17 +547,18 @@ fn look_at(
     location: String,
     problem: Option<String>,
     needles: &Needles,
-    format: MboxFormat,
+    s: &Search<'_>,
     mbox: bool,
     found: &mut Found,
 ) {
     let at = location.clone();
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        look_at_message(raw, location, problem, needles, format, mbox, found)
+        look_at_message(raw, location, problem, needles, s, mbox, found)
     }));
     if outcome.is_err() {
         found.problems.push(Problem {
             location: at,
+            line: None,
             reason: "the mail parser failed on this message".into(),
         });
     }
@@ -485,16 +569,30 @@ fn look_at_message(
     location: String,
     problem: Option<String>,
     needles: &Needles,
-    format: MboxFormat,
+    s: &Search<'_>,
     mbox: bool,
     found: &mut Found,
 ) {
+    let format = s.format;
     found.messages += 1;
     let mut problems: Vec<String> = problem.into_iter().collect();
     match prefilter(raw, needles) {
         Verdict::Reject if problems.is_empty() => return,
         Verdict::Reject | Verdict::Candidate => {}
         Verdict::Unsure(why) => problems.push(why),
+    }
+    if let Some(why) = beyond_limits(raw, &s.limits) {
+        let mentions = contains_email(raw, &needles.emails) || contains_token(raw, &needles.tokens);
+        if mentions {
+            found.problems.push(Problem {
+                location,
+                line: None,
+                reason: format!(
+                    "{why}; it was not parsed, and it mentions an identifier of this request"
+                ),
+            });
+        }
+        return;
     }
     found.parsed += 1;
     let text = if mbox {
@@ -507,6 +605,7 @@ fn look_at_message(
         if mbox {
             found.problems.push(Problem {
                 location,
+                line: None,
                 reason: "empty message".into(),
             });
         }
@@ -522,16 +621,33 @@ fn look_at_message(
                 analysis.problems = problems;
                 found.hits.push(Hit { location, analysis });
             } else if !problems.is_empty() && mentions() {
-                found.problems.push(Problem {
-                    location,
-                    reason: problems.join("; "),
-                });
+                // Same damage, same answer: where the parser lost the text
+                // of a damaged structure, the text as it stands in the
+                // archive is read, and the message is kept with a note.
+                if recover(&text, &mut analysis, needles) {
+                    problems.push("the MIME structure is damaged: the text is shown as it stands in the archive".into());
+                    problems.append(&mut analysis.problems);
+                    analysis.problems = problems;
+                    found.hits.push(Hit { location, analysis });
+                } else {
+                    let id = analysis
+                        .message_id
+                        .as_deref()
+                        .map(|id| format!("Message-ID <{}>: ", crate::limits::excerpt(id, 100)))
+                        .unwrap_or_default();
+                    found.problems.push(Problem {
+                        location,
+                        line: None,
+                        reason: format!("{id}{}", problems.join("; ")),
+                    });
+                }
             }
         }
         None => {
             if mentions() {
                 found.problems.push(Problem {
                     location,
+                    line: None,
                     reason:
                         "no message headers found; the text mentions an identifier of this request"
                             .into(),
@@ -539,6 +655,33 @@ fn look_at_message(
             }
         }
     }
+}
+
+/// Reads the body of a message whose structure the parser could not
+/// follow as plain text; true when a requested number occurs in it as a
+/// whole token (addresses count in headers only, which were parsed).
+fn recover(raw: &[u8], analysis: &mut Analysis, needles: &Needles) -> bool {
+    let body_start = memmem::find(raw, b"\n\n")
+        .map(|i| i + 2)
+        .or_else(|| memmem::find(raw, b"\r\n\r\n").map(|i| i + 4))
+        .unwrap_or(raw.len());
+    let body = String::from_utf8_lossy(&raw[body_start..]);
+    let tokens = token_list(needles);
+    let matched: Vec<usize> = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| super::message::has_token(&body, t))
+        .map(|(i, _)| i)
+        .collect();
+    if matched.is_empty() {
+        return false;
+    }
+    analysis.matched_tokens = matched;
+    if !analysis.text.is_empty() && !analysis.text.ends_with('\n') {
+        analysis.text.push('\n');
+    }
+    analysis.text.push_str(&body);
+    true
 }
 
 fn email_list(n: &Needles) -> Vec<String> {

@@ -65,7 +65,9 @@ use inzage_core::{
 };
 use serde::Deserialize;
 
-pub use archive::{search, Found, Hit, MboxFormat, Problem, Search, Source, SourceIo, CHUNK};
+pub use archive::{
+    search, Found, Hit, MailLimits, MboxFormat, Problem, Search, Source, SourceIo, CHUNK,
+};
 
 /// The fields of a `Bericht` record, in order.
 pub const FIELDS: [&str; 10] = [
@@ -111,6 +113,9 @@ pub struct MailConfig {
     /// Timeout for one fetch, in seconds (engine default when absent).
     #[serde(default)]
     pub timeout_secs: Option<u64>,
+    /// Limits on one message (size, header lines, MIME depth).
+    #[serde(flatten)]
+    pub limits: MailLimits,
     /// The dataset (exactly one, `Bericht`).
     #[serde(default)]
     pub dataset: Vec<MailDataset>,
@@ -360,6 +365,7 @@ impl MailConnector {
                 threads: self.threads(),
                 cancel,
                 chunk_bytes: CHUNK,
+                limits: self.config.limits,
             },
         )
         .map_err(|e| SourceError::Io {
@@ -393,10 +399,11 @@ impl MailConnector {
             ));
         }
         for p in found.problems {
+            let line = p.line.map(|l| format!(" (line {l})")).unwrap_or_default();
             outcome.review.push(ReviewItem {
                 source: self.config.id.clone(),
                 dataset: dataset.spec.name.clone(),
-                location: self.shown(&p.location),
+                location: format!("{}{line}", self.shown(&p.location)),
                 reason: format!(
                     "message could not be read completely ({}); check it by hand",
                     p.reason

@@ -48,6 +48,7 @@ fn run(sources: &[Source], emails: &[&str], tokens: &[&str], chunk: usize) -> Fo
             threads: 2,
             cancel: None,
             chunk_bytes: chunk,
+            limits: MailLimits::default(),
         },
     )
     .unwrap()
@@ -527,7 +528,11 @@ fn a_message_without_headers_becomes_a_review_item() {
     let out = fetch(vec![p.clone()], &[(IdentifierKind::Klantnummer, KN)]);
     assert_eq!(out.records.len(), 1);
     assert_eq!(out.review.len(), 1, "{:?}", out.review);
-    assert_eq!(out.review[0].location, format!("{}:{offset}", p.display()));
+    let line = mbox(&sample()).lines().count() + 2;
+    assert_eq!(
+        out.review[0].location,
+        format!("{}:{offset} (line {line})", p.display())
+    );
     assert!(
         !out.review[0].reason.contains(KN),
         "no identifier in the reason"
@@ -674,6 +679,7 @@ fn a_file_that_is_no_mbox_fails_the_search() {
             threads: 1,
             cancel: None,
             chunk_bytes: 1 << 20,
+            limits: MailLimits::default(),
         },
     ) else {
         panic!("a file that is no mbox must fail the search")
@@ -696,4 +702,49 @@ fn a_file_that_is_no_mbox_fails_the_search() {
     .unwrap();
     let found = run(&[Source::Mbox(damaged)], &["zoe@example.net"], &[], 1 << 20);
     assert_eq!(ids(&found), ["a@x"]);
+}
+
+/// Same damage, same answer: a boundary that never closes and a message
+/// cut off inside base64 are both kept, with a note, wherever the text can
+/// still be read; matched by address and by a number in the text alike.
+#[test]
+fn unclosed_and_cut_off_messages_are_kept_alike_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let unclosed = msg("open@x", "x@example.org", "Subject: Open grens\nContent-Type: multipart/mixed; boundary=\"zz\"\n\n--zz\nContent-Type: text/plain\n\nOver klantnummer 001042 en meer.\n");
+    let cut_b64 = msg("b64@x", "y@example.org", "Subject: Afgekapt\nContent-Type: multipart/mixed; boundary=\"yy\"\n\n--yy\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\nT3ZlciBrbGFudG51bW1lciAwMDEwNDIgZW4gbWVlci4K\n--yy\nContent-Type: application/pdf\nContent-Transfer-Encoding: base64\n\nJVBERi0xLjQK");
+    let unclosed_to_me = msg("open2@x", ME, "Subject: Open grens\nContent-Type: multipart/mixed; boundary=\"qq\"\n\n--qq\nContent-Type: text/plain\n\nHallo.\n");
+    for (name, text) in [
+        ("a.mbox", &unclosed),
+        ("b.mbox", &cut_b64),
+        ("c.mbox", &unclosed_to_me),
+    ] {
+        write(
+            dir.path(),
+            name,
+            mbox(std::slice::from_ref(text)).as_bytes(),
+        );
+    }
+    let out = fetch(
+        vec![
+            dir.path().join("a.mbox"),
+            dir.path().join("b.mbox"),
+            dir.path().join("c.mbox"),
+        ],
+        &[
+            (IdentifierKind::Klantnummer, KN),
+            (IdentifierKind::Email, ME),
+        ],
+    );
+    let mut keys: Vec<&str> = out.records.iter().map(|r| r.key.as_str()).collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        ["b64@x", "open2@x", "open@x"],
+        "review: {:?}",
+        out.review
+    );
+    for r in &out.records {
+        assert!(!opmerking(r).is_empty(), "{} has a note", r.key);
+    }
+    assert!(out.review.is_empty(), "{:?}", out.review);
 }

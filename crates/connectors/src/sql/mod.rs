@@ -59,6 +59,10 @@ pub struct SqlConfig {
     /// Connections in the pool (default 2).
     #[serde(default = "default_connections")]
     pub max_connections: u32,
+    /// How long to wait for a SQLite database that another program holds
+    /// locked, in seconds (default 5).
+    #[serde(default = "default_lock_timeout")]
+    pub lock_timeout_secs: u64,
     /// The datasets: one query each.
     #[serde(default)]
     pub dataset: Vec<SqlDataset>,
@@ -66,6 +70,10 @@ pub struct SqlConfig {
 
 fn default_statement_timeout() -> u64 {
     30
+}
+
+fn default_lock_timeout() -> u64 {
+    5
 }
 
 fn default_connections() -> u32 {
@@ -195,7 +203,8 @@ impl SqlConnector {
             let options = SqliteConnectOptions::new()
                 .filename(&path)
                 .read_only(true)
-                .create_if_missing(false);
+                .create_if_missing(false)
+                .busy_timeout(Duration::from_secs(config.lock_timeout_secs));
             let pool = SqlitePoolOptions::new()
                 .max_connections(config.max_connections)
                 .acquire_timeout(Duration::from_secs(10))
@@ -257,23 +266,71 @@ impl SqlConnector {
         }
     }
 
-    fn db_error(&self, what: &str, e: sqlx::Error) -> SourceError {
-        let hint = match (&self.backend, &e) {
-            (Backend::Sqlite(..), sqlx::Error::Database(_))
-            | (Backend::Sqlite(..), sqlx::Error::Io(_)) => {
-                "; check that the file exists and is a SQLite database"
-            }
-            (Backend::Postgres(..), sqlx::Error::Database(db))
-                if db.code().as_deref() == Some("28P01") =>
-            {
-                "; the password was refused: check the environment variable named in url"
-            }
-            (Backend::Postgres(..), sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut) => {
-                "; check that the database server is running and reachable"
-            }
-            _ => "",
+    /// A database error in words: where (database, dataset and which query),
+    /// the real cause, and the fix. Never the bound value.
+    fn db_error(&self, what: &str, query: &QueryPlace<'_>, e: sqlx::Error) -> SourceError {
+        let place = format!(
+            "{}: dataset `{}` (query by {})",
+            self.location(),
+            query.dataset,
+            query.parameter.as_str()
+        );
+        let db_message = match &e {
+            sqlx::Error::Database(db) => db.message().to_string(),
+            _ => String::new(),
         };
-        SourceError::Other(format!("{}: {what}: {e}{hint}", self.location()))
+        let code = match &e {
+            sqlx::Error::Database(db) => db.code().map(|c| c.into_owned()),
+            _ => None,
+        };
+        let lower = db_message.to_ascii_lowercase();
+        let cause: Option<String> = match (&self.backend, code.as_deref()) {
+            (Backend::Sqlite(..), Some("5" | "6" | "517" | "261" | "262")) => Some(format!(
+                "the database is locked by another program (waited lock_timeout_secs = {} s); run the export again when the other program (a backup or batch job) is done, or raise lock_timeout_secs",
+                self.config.lock_timeout_secs
+            )),
+            (Backend::Sqlite(..), Some("26")) => Some(
+                "the file is not a SQLite database (or it is encrypted); check `url` in connectors.toml".into(),
+            ),
+            (Backend::Sqlite(..), Some("11" | "267" | "523")) => Some(
+                "the database file is damaged or truncated (SQLite: database disk image is malformed); restore or copy it again".into(),
+            ),
+            (Backend::Sqlite(..), _) if lower.starts_with("no such table") => Some(format!(
+                "table `{}` is missing for dataset `{}`; check the query in connectors.toml against the database (wrong file or version?)",
+                crate::limits::excerpt(lower.trim_start_matches("no such table:").trim(), 60),
+                query.dataset
+            )),
+            (Backend::Sqlite(..), _) if lower.starts_with("no such column") => Some(format!(
+                "column `{}` is missing for dataset `{}`; check the query in connectors.toml",
+                crate::limits::excerpt(lower.trim_start_matches("no such column:").trim(), 60),
+                query.dataset
+            )),
+            (Backend::Postgres(..), Some("42P01")) => Some(format!(
+                "a table is missing for dataset `{}` ({}); check the query in connectors.toml and the search_path",
+                query.dataset,
+                crate::limits::excerpt(&db_message, 120)
+            )),
+            (Backend::Postgres(..), Some("57014")) => Some(format!(
+                "the query ran longer than the statement timeout (statement_timeout_secs = {} s) and was cancelled; raise it, or add an index",
+                self.config.statement_timeout_secs
+            )),
+            (Backend::Postgres(..), Some("28P01")) => Some(format!(
+                "{}; the password was refused: check the environment variable named in url",
+                crate::limits::excerpt(&db_message, 120)
+            )),
+            (Backend::Sqlite(..), _) if matches!(e, sqlx::Error::PoolTimedOut) => Some(
+                "no connection to the SQLite file within 10 s (locked, or on a slow share)".into(),
+            ),
+            (Backend::Postgres(..), _) if matches!(e, sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut) => {
+                Some(format!(
+                    "{}; check that the database server is running and reachable",
+                    crate::limits::excerpt(&e.to_string(), 200)
+                ))
+            }
+            _ => None,
+        };
+        let cause = cause.unwrap_or_else(|| crate::limits::excerpt(&e.to_string(), 300));
+        SourceError::Other(format!("{place}: {what}: {cause}"))
     }
 
     /// Runs one dataset query for one identifier: column names and rows.
@@ -281,6 +338,7 @@ impl SqlConnector {
         &self,
         sql: &str,
         id: &Identifier,
+        place: &QueryPlace<'_>,
     ) -> Result<(Vec<String>, Vec<Vec<Value>>), SourceError> {
         match &self.backend {
             Backend::Sqlite(pool, _) => {
@@ -288,7 +346,7 @@ impl SqlConnector {
                     .bind(&id.value)
                     .fetch_all(pool)
                     .await
-                    .map_err(|e| self.db_error("query failed", e))?;
+                    .map_err(|e| self.db_error("query failed", place, e))?;
                 let headers = rows.first().map(values::headers).unwrap_or_default();
                 let values = rows
                     .iter()
@@ -301,18 +359,18 @@ impl SqlConnector {
                 let mut tx = pool
                     .begin()
                     .await
-                    .map_err(|e| self.db_error("cannot connect", e))?;
+                    .map_err(|e| self.db_error("cannot connect", place, e))?;
                 tx.execute("SET TRANSACTION READ ONLY")
                     .await
-                    .map_err(|e| self.db_error("cannot start a read-only transaction", e))?;
+                    .map_err(|e| self.db_error("cannot start a read-only transaction", place, e))?;
                 let rows = sqlx::query(sql)
                     .bind(&id.value)
                     .fetch_all(&mut *tx)
                     .await
-                    .map_err(|e| self.db_error("query failed", e))?;
+                    .map_err(|e| self.db_error("query failed", place, e))?;
                 tx.rollback()
                     .await
-                    .map_err(|e| self.db_error("rollback failed", e))?;
+                    .map_err(|e| self.db_error("rollback failed", place, e))?;
                 let headers = rows.first().map(values::headers).unwrap_or_default();
                 let values = rows
                     .iter()
@@ -345,7 +403,7 @@ impl SqlConnector {
                 let all: Option<String> = sqlx::query_scalar(&wrapped)
                     .fetch_one(pool)
                     .await
-                    .map_err(|e| self.db_error(context, e))?;
+                    .map_err(|e| self.people_db_error(context, e))?;
                 for row in all
                     .as_deref()
                     .unwrap_or("")
@@ -369,16 +427,16 @@ impl SqlConnector {
                 let mut tx = pool
                     .begin()
                     .await
-                    .map_err(|e| self.db_error("cannot connect", e))?;
+                    .map_err(|e| self.people_db_error("cannot connect", e))?;
                 tx.execute("SET TRANSACTION READ ONLY")
                     .await
-                    .map_err(|e| self.db_error("cannot start a read-only transaction", e))?;
+                    .map_err(|e| self.people_db_error("cannot start a read-only transaction", e))?;
                 {
                     let mut rows = sqlx::query(sql).fetch(&mut *tx);
                     while let Some(row) = rows
                         .try_next()
                         .await
-                        .map_err(|e| self.db_error(context, e))?
+                        .map_err(|e| self.people_db_error(context, e))?
                     {
                         sink(people_row(&row).map_err(|e| self.people_error(e))?);
                         n += 1;
@@ -386,10 +444,23 @@ impl SqlConnector {
                 }
                 tx.rollback()
                     .await
-                    .map_err(|e| self.db_error("rollback failed", e))?;
+                    .map_err(|e| self.people_db_error("rollback failed", e))?;
             }
         }
         Ok(n)
+    }
+
+    /// A database error of the people-index query, in words, never with data.
+    fn people_db_error(&self, what: &str, e: sqlx::Error) -> SourceError {
+        let cause = match &e {
+            sqlx::Error::Database(db) => db.message().to_string(),
+            other => other.to_string(),
+        };
+        SourceError::Other(format!(
+            "{}: {what}: {}; check the [protect.people] query in connectors.toml (it must return klantnummer, voornamen, tussenvoegsel and achternaam)",
+            self.location(),
+            crate::limits::excerpt(&cause, 200)
+        ))
     }
 
     fn people_error(&self, e: String) -> SourceError {
@@ -400,12 +471,16 @@ impl SqlConnector {
     }
 
     /// The column names a query returns, without running it.
-    async fn describe(&self, sql: &str) -> Result<Vec<String>, SourceError> {
+    async fn describe(
+        &self,
+        sql: &str,
+        place: &QueryPlace<'_>,
+    ) -> Result<Vec<String>, SourceError> {
         let columns: Vec<String> = match &self.backend {
             Backend::Sqlite(pool, _) => pool
                 .describe(sql)
                 .await
-                .map_err(|e| self.db_error("query cannot be prepared", e))?
+                .map_err(|e| self.db_error("query cannot be prepared", place, e))?
                 .columns()
                 .iter()
                 .map(|c| c.name().to_string())
@@ -413,7 +488,7 @@ impl SqlConnector {
             Backend::Postgres(pool, _) => pool
                 .describe(sql)
                 .await
-                .map_err(|e| self.db_error("query cannot be prepared", e))?
+                .map_err(|e| self.db_error("query cannot be prepared", place, e))?
                 .columns()
                 .iter()
                 .map(|c| c.name().to_string())
@@ -421,6 +496,12 @@ impl SqlConnector {
         };
         Ok(columns)
     }
+}
+
+/// Which query failed: its dataset and the identifier kind it is asked by.
+struct QueryPlace<'a> {
+    dataset: &'a str,
+    parameter: inzage_core::IdentifierKind,
 }
 
 /// Hides a password that an error message might repeat.
@@ -478,7 +559,11 @@ impl Connector for SqlConnector {
         let mut prepared = 0;
         for (dataset, queries) in self.config.dataset.iter().zip(&self.queries) {
             for query in queries {
-                let columns = self.describe(&query.sql).await?;
+                let place = QueryPlace {
+                    dataset: &dataset.spec.name,
+                    parameter: query.parameter,
+                };
+                let columns = self.describe(&query.sql, &place).await?;
                 let location = format!("{} dataset `{}`", self.location(), dataset.spec.name);
                 let matcher =
                     TableMatcher::new(&self.config.id, &dataset.spec, &columns, &location)?;
@@ -513,7 +598,11 @@ impl Connector for SqlConnector {
                 .iter()
                 .filter(|i| i.kind == query.parameter)
             {
-                let (headers, rows) = self.query(&query.sql, id).await?;
+                let place = QueryPlace {
+                    dataset: &dataset.spec.name,
+                    parameter: query.parameter,
+                };
+                let (headers, rows) = self.query(&query.sql, id, &place).await?;
                 if rows.is_empty() {
                     continue;
                 }
@@ -639,5 +728,85 @@ mod tests {
             err.contains("weg.sqlite") && err.contains("not found"),
             "{err}"
         );
+    }
+
+    /// The database fault matrix: each broken database fails with its own
+    /// cause, its dataset and query, and never the bound value.
+    #[tokio::test]
+    async fn broken_databases_are_told_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = database(dir.path()).await;
+        let ask = || ask(IdentifierKind::Klantnummer, "001001");
+        let message = |e: SourceError| {
+            let m = e.to_string();
+            assert!(!m.contains("001001"), "no bound value: {m}");
+            assert!(!m.chars().any(char::is_control), "{m:?}");
+            m
+        };
+
+        let not_db = dir.path().join("geen.sqlite");
+        std::fs::write(&not_db, b"Klantnummer;Naam\n001001;Zo\xEB\n".repeat(300)).unwrap();
+        let m = message(connector(&not_db).fetch(&ask()).await.unwrap_err());
+        assert!(
+            m.contains("geen.sqlite")
+                && m.contains("not a SQLite database")
+                && m.contains("dataset `Relatie`"),
+            "{m}"
+        );
+
+        let bytes = std::fs::read(&good).unwrap();
+        let cut = dir.path().join("half.sqlite");
+        std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+        let m = message(connector(&cut).fetch(&ask()).await.unwrap_err());
+        assert!(
+            m.contains("half.sqlite")
+                && (m.contains("damaged or truncated") || m.contains("not a SQLite")),
+            "{m}"
+        );
+
+        let empty_db = dir.path().join("leeg.sqlite");
+        {
+            let options = SqliteConnectOptions::new()
+                .filename(&empty_db)
+                .create_if_missing(true);
+            let mut conn = SqliteConnection::connect_with(&options).await.unwrap();
+            sqlx::raw_sql("CREATE TABLE iets (a TEXT);")
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            conn.close().await.unwrap();
+        }
+        let m = message(connector(&empty_db).check().await.unwrap_err());
+        assert!(
+            m.contains("table `relatie` is missing for dataset `Relatie`"),
+            "{m}"
+        );
+
+        // Another program holds the database locked.
+        let options = SqliteConnectOptions::new().filename(&good);
+        let mut holder = SqliteConnection::connect_with(&options).await.unwrap();
+        sqlx::raw_sql("BEGIN EXCLUSIVE; UPDATE relatie SET notitie = 'y';")
+            .execute(&mut holder)
+            .await
+            .unwrap();
+        let mut config: SqlConfig = toml::from_str(&format!(
+            "id = \"erp\"\nlabel = \"ERP\"\nurl = \"sqlite:{}\"\nlock_timeout_secs = 1\n[[dataset]]\nname = \"Relatie\"\nquery = \"SELECT * FROM relatie WHERE klantnummer = :klantnummer\"\nmatch = {{ klantnummer = \"klantnummer\" }}\nfields = {{ klantnummer = \"x\" }}\nexclude = [\"email\", \"geboren\", \"huur\", \"scan\", \"notitie\"]\n",
+            good.display()
+        ))
+        .unwrap();
+        config.max_connections = 1;
+        let locked = SqlConnector::new(config, &Variables::from_env()).unwrap();
+        let started = std::time::Instant::now();
+        let m = message(locked.fetch(&ask()).await.unwrap_err());
+        assert!(
+            m.contains("locked by another program") && m.contains("lock_timeout_secs = 1 s"),
+            "{m}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "{:?}",
+            started.elapsed()
+        );
+        drop(holder);
     }
 }

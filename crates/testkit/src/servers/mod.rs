@@ -64,6 +64,35 @@ pub struct Knobs {
     pub page_size: usize,
     /// The token / API key to demand; a fresh random one when `None`.
     pub secret: Option<String>,
+    /// A fault in the body of every successful data answer.
+    pub body_fault: Option<BodyFault>,
+}
+
+/// How a server can damage or disguise a successful JSON answer: the
+/// fault matrix of the HTTP connectors.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BodyFault {
+    /// The JSON gzip-compressed, with `Content-Encoding: gzip`.
+    Gzip,
+    /// The JSON gzip-compressed, without saying so.
+    GzipUnlabelled,
+    /// A small gzip body (labelled) that inflates to this many bytes.
+    GzipBomb(usize),
+    /// A gzip body cut off halfway.
+    GzipTruncated,
+    /// An invalid UTF-8 byte (0xFF) inside the JSON halfway.
+    InvalidUtf8,
+    /// `text/html` instead of JSON (a login page).
+    Html,
+    /// `302 Found` to this URL instead of the answer.
+    Redirect(String),
+    /// The JSON padded with whitespace to this many bytes, sent without a
+    /// Content-Length (chunked), so only counting can stop it.
+    Oversized(usize),
+    /// `[[[...]]]` nested this deep.
+    DeepNesting(usize),
+    /// Every string value gets a NUL, an ESC sequence and a C1 control.
+    ControlCharacters,
 }
 
 impl Default for Knobs {
@@ -79,6 +108,7 @@ impl Default for Knobs {
             die_after: None,
             page_size: 50,
             secret: None,
+            body_fault: None,
         }
     }
 }
@@ -325,7 +355,113 @@ async fn knobs_layer(State(s): State<Arc<Shared>>, req: Request, next: Next) -> 
         parts.headers.remove(header::CONTENT_LENGTH);
         return Response::from_parts(parts, Body::from(mangled));
     }
-    resp
+    match (&s.knobs.body_fault, is_json && resp.status().is_success()) {
+        (Some(fault), true) => {
+            let (parts, body) = resp.into_parts();
+            let bytes = axum::body::to_bytes(body, usize::MAX)
+                .await
+                .unwrap_or_default();
+            body_fault(fault, parts, &bytes)
+        }
+        _ => resp,
+    }
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(bytes).expect("gzip in memory");
+    enc.finish().expect("gzip in memory")
+}
+
+/// Applies a [`BodyFault`] to a successful JSON answer.
+fn body_fault(fault: &BodyFault, mut parts: axum::http::response::Parts, bytes: &[u8]) -> Response {
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let gzip_header = |parts: &mut axum::http::response::Parts| {
+        parts
+            .headers
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    };
+    let body: Body = match fault {
+        BodyFault::Gzip => {
+            gzip_header(&mut parts);
+            Body::from(gzip(bytes))
+        }
+        BodyFault::GzipUnlabelled => Body::from(gzip(bytes)),
+        BodyFault::GzipBomb(size) => {
+            gzip_header(&mut parts);
+            let mut big = vec![b' '; *size];
+            big[..bytes.len().min(*size)].copy_from_slice(&bytes[..bytes.len().min(*size)]);
+            Body::from(gzip(&big))
+        }
+        BodyFault::GzipTruncated => {
+            gzip_header(&mut parts);
+            let g = gzip(bytes);
+            Body::from(g[..g.len() / 2].to_vec())
+        }
+        BodyFault::InvalidUtf8 => {
+            let mut out = bytes.to_vec();
+            let at = out.len() / 2;
+            out.insert(at, 0xff);
+            Body::from(out)
+        }
+        BodyFault::Html => {
+            parts.headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            Body::from("<html><body>Log in</body></html>")
+        }
+        BodyFault::Redirect(to) => {
+            parts.status = StatusCode::FOUND;
+            if let Ok(v) = HeaderValue::from_str(to) {
+                parts.headers.insert(header::LOCATION, v);
+            }
+            Body::empty()
+        }
+        BodyFault::Oversized(size) => {
+            let mut out = bytes.to_vec();
+            out.resize((*size).max(bytes.len()), b' ');
+            let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+                out.chunks(64 * 1024).map(|c| Ok(c.to_vec())).collect();
+            Body::from_stream(futures_stream(chunks))
+        }
+        BodyFault::DeepNesting(depth) => {
+            let mut out = "[".repeat(*depth);
+            out.push_str(&"]".repeat(*depth));
+            Body::from(out)
+        }
+        BodyFault::ControlCharacters => {
+            let mut value: Value = serde_json::from_slice(bytes).unwrap_or(Value::Null);
+            poison(&mut value);
+            Body::from(serde_json::to_vec(&value).unwrap_or_default())
+        }
+    };
+    Response::from_parts(parts, body)
+}
+
+/// A stream of ready chunks (so the body goes out chunked).
+fn futures_stream(
+    chunks: Vec<Result<Vec<u8>, std::io::Error>>,
+) -> impl futures::Stream<Item = Result<Vec<u8>, std::io::Error>> {
+    futures::stream::iter(chunks)
+}
+
+/// Puts control characters in every free-text string (one with a space)
+/// of a JSON value; identifiers stay as they are, so records still match.
+fn poison(value: &mut Value) {
+    match value {
+        Value::String(s) if s.contains(' ') => s.push_str("\u{0}\u{1b}[31m\u{85}"),
+        Value::Array(items) => items.iter_mut().for_each(poison),
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                if !k.starts_with('@') {
+                    poison(v);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Replaces the first `,"` after the middle by `;"`: a syntax error inside
