@@ -59,6 +59,18 @@ pub enum Command {
         #[command(subcommand)]
         command: commands::request::AuditCommand,
     },
+    /// Check a bundle (access or portability): every sha256 in its
+    /// manifest, nothing missing or added, portability.json against schema.json.
+    Verify(VerifyArgs),
+}
+
+/// Arguments of `verify`.
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    /// The bundle (.zip). An encrypted one is opened with the passphrase in
+    /// INZAGE_BUNDLE_PASSPHRASE.
+    #[arg(value_name = "FILE.zip")]
+    pub bundle: PathBuf,
 }
 
 /// Configuration subcommands.
@@ -132,6 +144,10 @@ pub struct ExportArgs {
     /// come from it, and the bundle is recorded on it.
     #[arg(long, value_name = "ID", conflicts_with_all = ["kind", "received"])]
     pub request: Option<String>,
+    /// With --kind portability: the receiving landlord (an id from
+    /// [receivers.*] in the configuration), recorded in the bundle.
+    #[arg(long, value_name = "RECEIVER")]
+    pub to: Option<String>,
     /// Write the bundle even when no source knows the subject: the report
     /// then says that we hold no personal data about the person.
     #[arg(long)]

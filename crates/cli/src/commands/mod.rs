@@ -4,7 +4,9 @@ mod check;
 mod config_check;
 mod export;
 pub mod find;
+mod receivers;
 pub mod request;
+mod verify;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -29,6 +31,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Find(args) => find::run(&cli.config, args).await,
         Command::Request { command } => request::run(&cli.config, command).await,
         Command::Audit { command } => request::audit(&cli.config, command).await,
+        Command::Verify(args) => verify::run(args),
     }
 }
 
