@@ -8,6 +8,7 @@ mod config_check;
 mod http;
 mod mail;
 mod new_source;
+mod portability;
 mod postgres;
 mod protect;
 mod report;
