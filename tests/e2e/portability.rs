@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -554,4 +555,136 @@ fn config_check_validates_the_portability_mapping() {
         "{stderr}"
     );
     assert!(stderr.contains("connectors.toml:"), "file:line: {stderr}");
+}
+
+#[test]
+fn deliver_sends_the_bundle_and_writes_a_receipt_only_on_success() {
+    use inzage_testkit::servers::{start_receiver, Behaviour, RunningReceiver};
+    use sha2::Digest;
+    let dir = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let me = story("mover");
+    let config = config_with(dir.path(), |c| {
+        c.replace(
+            "timeout_secs = 30\nretries = 3",
+            "timeout_secs = 2\nretries = 3",
+        )
+    });
+    let bundle = export_kind(
+        &config,
+        &me.klantnummer,
+        dir.path(),
+        "portability",
+        &["--to", "voorbeeld"],
+    );
+    let sha = hex::encode(sha2::Sha256::digest(std::fs::read(&bundle).unwrap()));
+    let receipt = PathBuf::from(format!("{}.receipt.json", bundle.display()));
+    let deliver = |server: &RunningReceiver, token: &str, extra: &[&str]| {
+        text(&run(inzage()
+            .arg("--config")
+            .arg(&config)
+            .arg("deliver")
+            .arg(&bundle)
+            .args(["--to", "voorbeeld"])
+            .args(extra)
+            .env("INZAGE_RECEIVER_URL", &server.url)
+            .env("RECEIVER_TOKEN", token)))
+    };
+
+    // Rejected with a 4xx: not retried, no receipt.
+    let server = rt
+        .block_on(start_receiver(Behaviour::Reject(400), "tok"))
+        .unwrap();
+    let (code, _, stderr) = deliver(&server, "tok", &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("NOT delivered") && stderr.contains("HTTP 400"),
+        "{stderr}"
+    );
+    assert_eq!(server.attempts(), 1);
+    assert!(!receipt.exists());
+
+    // A wrong token: 401, named as such, no receipt.
+    let server = rt
+        .block_on(start_receiver(Behaviour::Accept, "right"))
+        .unwrap();
+    let (code, _, stderr) = deliver(&server, "wrong", &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("HTTP 401") && stderr.contains("token"),
+        "{stderr}"
+    );
+    assert!(!receipt.exists());
+
+    // Slower than the time limit: given up in time, no receipt.
+    let server = rt
+        .block_on(start_receiver(
+            Behaviour::Slow(Duration::from_secs(20)),
+            "tok",
+        ))
+        .unwrap();
+    let started = std::time::Instant::now();
+    let (code, _, stderr) = deliver(&server, "tok", &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("time limit of 2s"), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(15));
+    assert!(!receipt.exists());
+
+    // 500 first, then accepted: retried, receipt with the receiver's reference.
+    let server = rt
+        .block_on(start_receiver(Behaviour::FailFirst(1), "tok"))
+        .unwrap();
+    let (code, stdout, stderr) = deliver(&server, "tok", &[]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(server.attempts(), 2);
+    let got = server.deliveries();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].sha256, sha, "the receiver got exactly the bundle");
+    assert_eq!(got[0].announced.as_deref(), Some(sha.as_str()));
+    let doc: Value = serde_json::from_slice(&std::fs::read(&receipt).unwrap()).unwrap();
+    assert_eq!(doc["sha256"], sha.as_str());
+    assert_eq!(doc["reference"], "ONT-0001");
+    assert_eq!(doc["http_status"], 201);
+    assert_eq!(doc["receiver"]["id"], "voorbeeld");
+    assert!(doc["delivered_at"].as_str().unwrap().ends_with('Z'));
+
+    // Once delivered, sending again needs --force.
+    let server = rt
+        .block_on(start_receiver(Behaviour::Accept, "tok"))
+        .unwrap();
+    let (code, _, stderr) = deliver(&server, "tok", &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--force"), "{stderr}");
+    assert_eq!(server.attempts(), 0);
+    let (code, stdout, stderr) = deliver(&server, "tok", &["--force"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("reference ONT-0001"), "{stdout}");
+
+    // A tampered bundle, or one made for no receiver, is never sent.
+    let access = export_kind(&config, &me.klantnummer, dir.path(), "access", &[]);
+    let (code, _, stderr) = text(&run(inzage()
+        .arg("--config")
+        .arg(&config)
+        .arg("deliver")
+        .arg(&access)
+        .args(["--to", "voorbeeld"])
+        .env("INZAGE_RECEIVER_URL", &server.url)
+        .env("RECEIVER_TOKEN", "tok")));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("only a portability bundle"), "{stderr}");
+    let tampered = dir.path().join("tampered.zip");
+    rewrite(&bundle, &tampered, |entries| {
+        entries.push(("extra.txt".into(), b"x".to_vec()))
+    });
+    let (code, _, stderr) = text(&run(inzage()
+        .arg("--config")
+        .arg(&config)
+        .arg("deliver")
+        .arg(&tampered)
+        .args(["--to", "voorbeeld"])
+        .env("INZAGE_RECEIVER_URL", &server.url)
+        .env("RECEIVER_TOKEN", "tok")));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("does not verify"), "{stderr}");
+    assert_eq!(server.attempts(), 1, "only the --force delivery reached it");
 }

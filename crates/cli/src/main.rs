@@ -62,6 +62,23 @@ pub enum Command {
     /// Check a bundle (access or portability): every sha256 in its
     /// manifest, nothing missing or added, portability.json against schema.json.
     Verify(VerifyArgs),
+    /// Send a portability bundle to the receiving landlord (art. 20(2)) and
+    /// write FILE.zip.receipt.json beside it.
+    Deliver(DeliverArgs),
+}
+
+/// Arguments of `deliver`.
+#[derive(Args, Debug)]
+pub struct DeliverArgs {
+    /// The portability bundle (.zip), as `export --kind portability` wrote it.
+    #[arg(value_name = "FILE.zip")]
+    pub bundle: PathBuf,
+    /// The receiving landlord: an id from [receivers.*] in the configuration.
+    #[arg(long, value_name = "RECEIVER")]
+    pub to: String,
+    /// Send again although a receipt exists (it is replaced on success).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `verify`.

@@ -2,6 +2,7 @@
 
 mod check;
 mod config_check;
+mod deliver;
 mod export;
 pub mod find;
 mod receivers;
@@ -32,6 +33,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Request { command } => request::run(&cli.config, command).await,
         Command::Audit { command } => request::audit(&cli.config, command).await,
         Command::Verify(args) => verify::run(args),
+        Command::Deliver(args) => deliver::run(&cli.config, args).await,
     }
 }
 
