@@ -688,3 +688,25 @@ fn deliver_sends_the_bundle_and_writes_a_receipt_only_on_success() {
     assert!(stderr.contains("does not verify"), "{stderr}");
     assert_eq!(server.attempts(), 1, "only the --force delivery reached it");
 }
+
+#[test]
+fn config_check_validates_receivers() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_with(dir.path(), |c| {
+        c.replace(
+            "token = \"${RECEIVER_TOKEN}\"",
+            "token = \"s3cr3t-literal\"",
+        )
+        .replace(
+            "url = \"${INZAGE_RECEIVER_URL}\"",
+            "url = \"ftp://landlord.example.org/in\"",
+        )
+    });
+    let (code, stdout, stderr) = text(&run(inzage()
+        .arg("--config")
+        .arg(&config)
+        .args(["config", "check"])));
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(stderr.contains("connectors.toml:"), "{stderr}");
+    assert!(!stderr.contains("s3cr3t-literal"), "{stderr}");
+}

@@ -101,11 +101,11 @@ pub enum VerifyError {
     },
 }
 
+/// Entries of a zip (name, content) and the names of its folder entries.
+type Entries = (Vec<(String, Vec<u8>)>, Vec<String>);
+
 /// Reads every entry of the zip (decrypting with `passphrase` where needed).
-fn read_entries(
-    path: &Path,
-    passphrase: Option<&str>,
-) -> Result<(Vec<(String, Vec<u8>)>, Vec<String>), VerifyError> {
+fn read_entries(path: &Path, passphrase: Option<&str>) -> Result<Entries, VerifyError> {
     let shown = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|cause| VerifyError::Open {
         path: shown.clone(),

@@ -395,3 +395,175 @@ pub fn field_reason_words(register: &Register, reason: &FieldReason, lang: Lang)
         (FieldReason::NoCategory, Lang::En) => "the register gives this field no category".into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn register() -> Register {
+        serde_json::from_value(json!({
+            "organisation": {
+                "name": "Woonstichting Test",
+                "privacy_contact": "privacy@example.org",
+                "supervisory_authority": "AP",
+                "automated_decision_making": "geen"
+            },
+            "purposes": {
+                "verhuur": { "label": "Verhuur", "legal_basis": "contract" },
+                "nieuwsbrief": { "label": "Nieuwsbrief", "legal_basis": "consent" },
+                "toets": { "label": "Inkomenstoets", "legal_basis": "legal_obligation" },
+                "overlast": { "label": "Overlast", "legal_basis": "legitimate_interest" }
+            },
+            "recipients": {
+                "fiscus": { "label": "Belastingdienst", "kind": "public_authority" }
+            },
+            "categories": {
+                "naw": { "label": "Naam en adres", "portable": true },
+                "bsn": { "label": "BSN", "special": true, "national_id": true },
+                "inkomen": { "label": "Inkomen" },
+                "overlast": { "label": "Overlast", "special": true }
+            }
+        }))
+        .unwrap()
+    }
+
+    fn dataset(extra: serde_json::Value) -> DatasetSpec {
+        let mut base = json!({
+            "name": "Relatie",
+            "purposes": ["verhuur"],
+            "origin": "subject",
+            "fields": { "naam": "naw", "bsn": "bsn", "inkomen": "inkomen" }
+        });
+        for (k, v) in extra.as_object().unwrap() {
+            base[k] = v.clone();
+        }
+        serde_json::from_value(base).unwrap()
+    }
+
+    fn reasons(d: &DatasetDecision) -> Vec<&'static str> {
+        d.reasons
+            .iter()
+            .map(|r| match r {
+                DatasetReason::NoOrigin => "no_origin",
+                DatasetReason::Derived => "derived",
+                DatasetReason::ThirdParty { .. } => "third_party",
+                DatasetReason::SpecialCategory { .. } => "special",
+                DatasetReason::NoContractOrConsent { .. } => "basis",
+            })
+            .collect()
+    }
+
+    #[test]
+    fn provided_data_under_contract_goes_in_without_bsn_and_non_portable_fields() {
+        let r = register();
+        let d = decide(
+            &r,
+            "erp",
+            &dataset(json!({
+                "portability": { "entity": "NatuurlijkPersoon", "fields": { "naam": "achternaam" } }
+            })),
+            Lang::Nl,
+        );
+        assert!(d.included(), "{:?}", d.reasons);
+        assert_eq!(d.entity.as_deref(), Some("NatuurlijkPersoon"));
+        assert_eq!(d.fields.len(), 1);
+        assert_eq!(d.fields[0].name, "achternaam");
+        assert_eq!(
+            d.excluded_fields
+                .iter()
+                .map(|f| &f.reason)
+                .collect::<Vec<_>>(),
+            [
+                &FieldReason::NationalId {
+                    category: "bsn".into()
+                },
+                &FieldReason::NotPortable {
+                    category: "inkomen".into()
+                }
+            ]
+        );
+        let words = field_reason_words(&r, &d.excluded_fields[1].reason, Lang::En);
+        assert!(words.contains("\"Inkomen\""), "{words}");
+    }
+
+    #[test]
+    fn consent_is_enough_and_observed_data_counts() {
+        let d = decide(
+            &register(),
+            "crm",
+            &dataset(json!({ "purposes": ["nieuwsbrief", "overlast"], "origin": "observed" })),
+            Lang::Nl,
+        );
+        assert!(d.included());
+        assert_eq!(d.entity.as_deref(), Some("Relatie"), "no mapping: own name");
+    }
+
+    #[test]
+    fn derived_third_party_special_and_other_bases_stay_out_with_every_reason() {
+        let r = register();
+        let derived = decide(&r, "x", &dataset(json!({ "origin": "derived" })), Lang::Nl);
+        assert_eq!(reasons(&derived), ["derived"]);
+        let received = decide(
+            &r,
+            "x",
+            &dataset(
+                json!({ "origin": "third_party", "origin_party": "fiscus", "purposes": ["toets"] }),
+            ),
+            Lang::Nl,
+        );
+        assert_eq!(reasons(&received), ["third_party", "basis"]);
+        let words = dataset_reason_words(&r, &received.reasons[0], Lang::Nl);
+        assert!(words.contains("Belastingdienst"), "{words}");
+        let words = dataset_reason_words(&r, &received.reasons[1], Lang::Nl);
+        assert!(
+            words.contains("Inkomenstoets (wettelijke verplichting)"),
+            "{words}"
+        );
+        let special = decide(
+            &r,
+            "x",
+            &dataset(json!({ "fields": { "naam": "naw", "melding": "overlast" } })),
+            Lang::Nl,
+        );
+        assert_eq!(reasons(&special), ["special"]);
+        assert!(special.fields.is_empty() && special.entity.is_none());
+        let interest = decide(
+            &r,
+            "x",
+            &dataset(json!({ "purposes": ["overlast"] })),
+            Lang::Nl,
+        );
+        assert_eq!(reasons(&interest), ["basis"]);
+        let unknown = decide(&r, "x", &dataset(json!({ "origin": null })), Lang::Nl);
+        assert_eq!(reasons(&unknown), ["no_origin"]);
+    }
+
+    #[test]
+    fn the_register_checks_the_mapping() {
+        let r = register();
+        let spec = dataset(json!({
+            "portability": {
+                "entity": "Natuurlijk Persoon",
+                "fields": { "bsn": "bsn", "nergens": "x", "inkomen": "naam" }
+            }
+        }));
+        let messages: Vec<String> = r
+            .check_dataset(&spec)
+            .into_iter()
+            .map(|i| i.message)
+            .collect();
+        let all = messages.join("\n");
+        assert!(
+            all.contains("entity `Natuurlijk Persoon` is not a plain name"),
+            "{all}"
+        );
+        assert!(all.contains("category `bsn` is not portable"), "{all}");
+        assert!(all.contains("category `inkomen` is not portable"), "{all}");
+        assert!(all.contains("names field `nergens`"), "{all}");
+        assert!(
+            all.contains("field `naam` of dataset `Relatie` is portable but has no name"),
+            "{all}"
+        );
+    }
+}
