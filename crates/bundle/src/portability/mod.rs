@@ -144,6 +144,21 @@ impl Plan {
         }
     }
 
+    /// Values of other people replaced in the records of included datasets.
+    pub fn redacted_in_scope(&self, findings: &Findings) -> usize {
+        findings
+            .protection
+            .per_record()
+            .iter()
+            .filter(|r| {
+                self.decisions
+                    .iter()
+                    .any(|d| d.included() && d.source == r.source && d.dataset == r.dataset)
+            })
+            .flat_map(|r| r.fields.values())
+            .sum()
+    }
+
     /// The records of one included dataset as entity records.
     fn records<'a>(&self, findings: &'a Findings, index: usize) -> Vec<&'a Record> {
         let d = &self.decisions[index];
@@ -378,7 +393,7 @@ fn manifest(
             "datasets": decisions,
             "other_people": {
                 "explanation": texts::other_people(lang),
-                "values_redacted": findings.protection.redacted_total(),
+                "values_redacted": plan.redacted_in_scope(findings),
                 "records_withheld": findings.withheld.len(),
             },
         },

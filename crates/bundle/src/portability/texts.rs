@@ -204,7 +204,7 @@ pub fn readme(input: &Input, lang: Lang) -> String {
             "Vervangen waarden in vrije tekst",
             "Values replaced in free text"
         ),
-        input.findings.protection.redacted_total()
+        input.plan.redacted_in_scope(input.findings)
     ));
     line(String::new());
     line(t("De bundel controleren", "Checking the bundle"));
