@@ -257,6 +257,77 @@ fn every_story_gets_exactly_its_portable_data() {
                 story.story
             );
         }
+        // The subject's own contact details and bank account are in; other
+        // people's (a co-tenant, a household member, anyone named in free
+        // text) are not.
+        let oracle: Value =
+            serde_json::from_slice(&std::fs::read(root().join("fixtures/stories.json")).unwrap())
+                .unwrap();
+        let doc_text = String::from_utf8_lossy(&p.files["portability.json"]).to_lowercase();
+        // A value the subject shares (a family e-mail address) is theirs too.
+        let own: Vec<String> = oracle["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["klantnummer"] == k.as_str())
+            .flat_map(|p| p["emails"].as_array().unwrap().iter())
+            .map(|e| e.as_str().unwrap().to_lowercase())
+            .collect();
+        for person in oracle["people"].as_array().unwrap() {
+            let klant = person["klantnummer"].as_str().unwrap();
+            let mut values: Vec<String> = person["emails"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e.as_str().unwrap().to_lowercase())
+                .collect();
+            for key in ["phone", "iban"] {
+                values.extend(person[key].as_str().map(str::to_lowercase));
+            }
+            if klant == k {
+                for v in &values {
+                    assert!(
+                        doc_text.contains(v.as_str()),
+                        "{}: own {v} missing",
+                        story.story
+                    );
+                }
+                continue;
+            }
+            values.push(person["full_name"].as_str().unwrap().to_lowercase());
+            if story.foreign_identifiers.iter().any(|f| f == klant) {
+                for v in values
+                    .iter()
+                    .chain(person["bsn"].as_str().map(str::to_string).iter())
+                {
+                    if own.contains(v) {
+                        continue;
+                    }
+                    assert!(
+                        !all.contains(v.as_str()),
+                        "{}: {klant}'s {v} in the bundle",
+                        story.story
+                    );
+                }
+            }
+        }
+        let planted = oracle["stories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["story"] == story.story.as_str())
+            .unwrap()["planted"]["redact"]
+            .clone();
+        for item in planted.as_array().unwrap() {
+            if item["whose"] == "other" {
+                let written = item["written"].as_str().unwrap().to_lowercase();
+                assert!(
+                    !all.contains(&written),
+                    "{}: planted {written} in the bundle",
+                    story.story
+                );
+            }
+        }
         let person = &doc["gegevens"]["NatuurlijkPersoon"][0];
         assert_eq!(person["klantnummer"], k.as_str());
         assert!(person.get("bsn").is_none());
