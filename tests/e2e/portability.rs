@@ -687,6 +687,25 @@ fn deliver_sends_the_bundle_and_writes_a_receipt_only_on_success() {
     );
     assert!(!receipt.exists());
 
+    // A redirect is never followed: the bundle goes only where configured.
+    let elsewhere = rt
+        .block_on(start_receiver(Behaviour::Accept, "tok"))
+        .unwrap();
+    let server = rt
+        .block_on(start_receiver(
+            Behaviour::Redirect(elsewhere.url.clone()),
+            "tok",
+        ))
+        .unwrap();
+    let (code, _, stderr) = deliver(&server, "tok", &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("HTTP 307") && stderr.contains("redirects"),
+        "{stderr}"
+    );
+    assert_eq!(elsewhere.attempts(), 0);
+    assert!(!receipt.exists());
+
     // Slower than the time limit: given up in time, no receipt.
     let server = rt
         .block_on(start_receiver(
@@ -731,6 +750,34 @@ fn deliver_sends_the_bundle_and_writes_a_receipt_only_on_success() {
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(stdout.contains("reference ONT-0001"), "{stdout}");
 
+    // An encrypted bundle is verified with its passphrase and sent as it is.
+    let enc = dir.path().join("enc.zip");
+    let output = run(inzage()
+        .arg("--config")
+        .arg(&config)
+        .env("INZAGE_BUNDLE_PASSPHRASE", "correct horse battery staple")
+        .args([
+            "export",
+            "--kind",
+            "portability",
+            "--customer",
+            &me.klantnummer,
+        ])
+        .args(["--to", "voorbeeld", "--encrypt", "--now", NOW, "--out"])
+        .arg(&enc));
+    assert_eq!(text(&output).0, 0, "{:?}", text(&output));
+    let (code, stdout, stderr) = text(&run(inzage()
+        .arg("--config")
+        .arg(&config)
+        .arg("deliver")
+        .arg(&enc)
+        .args(["--to", "voorbeeld"])
+        .env("INZAGE_BUNDLE_PASSPHRASE", "correct horse battery staple")
+        .env("INZAGE_RECEIVER_URL", &server.url)
+        .env("RECEIVER_TOKEN", "tok")));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(server.attempts(), 2);
+
     // A tampered bundle, or one made for no receiver, is never sent.
     let access = export_kind(&config, &me.klantnummer, dir.path(), "access", &[]);
     let (code, _, stderr) = text(&run(inzage()
@@ -757,7 +804,7 @@ fn deliver_sends_the_bundle_and_writes_a_receipt_only_on_success() {
         .env("RECEIVER_TOKEN", "tok")));
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("does not verify"), "{stderr}");
-    assert_eq!(server.attempts(), 1, "only the --force delivery reached it");
+    assert_eq!(server.attempts(), 2, "only the sound deliveries reached it");
 }
 
 #[test]

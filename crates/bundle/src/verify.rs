@@ -59,6 +59,8 @@ pub enum Problem {
 pub struct Report {
     /// `access` or `portability`, from the manifest (when readable).
     pub kind: Option<String>,
+    /// The receiver id a portability bundle was made for (`--to`), if any.
+    pub receiver: Option<String>,
     /// Files checked against the manifest.
     pub files_checked: usize,
     /// Everything that is wrong; empty for a sound bundle.
@@ -173,6 +175,7 @@ pub fn verify(path: &Path, passphrase: Option<&str>) -> Result<Report, VerifyErr
     }
     let mut report = Report {
         kind: None,
+        receiver: None,
         files_checked: 0,
         problems,
     };
@@ -200,6 +203,7 @@ pub fn verify(path: &Path, passphrase: Option<&str>) -> Result<Report, VerifyErr
         ));
     }
     report.kind = manifest["request"]["kind"].as_str().map(str::to_string);
+    report.receiver = manifest["receiver"]["id"].as_str().map(str::to_string);
     let Some(listed) = manifest["files"].as_array() else {
         report
             .problems

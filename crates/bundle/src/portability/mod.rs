@@ -324,7 +324,6 @@ struct SourceOut<'a> {
 /// Builds the manifest: as the access bundle's, but with scope decisions
 /// and the receiver, and without per-dataset counts or identities of
 /// excluded data (they would tell the receiver what is left out).
-#[allow(clippy::too_many_arguments)]
 fn manifest(
     register: &Register,
     plan: &Plan,

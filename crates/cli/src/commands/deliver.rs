@@ -58,8 +58,7 @@ pub async fn run(config_path: &Path, args: DeliverArgs) -> Result<(), Failure> {
             report.kind.as_deref().unwrap_or("unknown")
         )));
     }
-    let made_for = made_for(&args.bundle, passphrase.as_deref())?;
-    if let Some(id) = &made_for {
+    if let Some(id) = &report.receiver {
         if id != &args.to {
             return Err(Failure::Usage(anyhow!(
                 "{shown} was made for receiver `{id}`, not `{}`; export it again with --to {}",
@@ -224,29 +223,6 @@ pub async fn run(config_path: &Path, args: DeliverArgs) -> Result<(), Failure> {
         receipt.display()
     );
     Ok(())
-}
-
-/// The receiver id the bundle's manifest names, if any.
-fn made_for(bundle: &Path, passphrase: Option<&str>) -> Result<Option<String>, Failure> {
-    use std::io::Read;
-    let file = std::fs::File::open(bundle)
-        .map_err(|e| Failure::Usage(anyhow!("cannot open {}: {e}", bundle.display())))?;
-    let mut zip = zip::ZipArchive::new(file)
-        .map_err(|e| Failure::Usage(anyhow!("{} is not a zip: {e}", bundle.display())))?;
-    let mut text = String::new();
-    let entry = match passphrase {
-        Some(p) if zip.by_name("manifest.json").is_ok_and(|e| e.encrypted()) => {
-            zip.by_name_decrypt("manifest.json", p.as_bytes())
-        }
-        _ => zip.by_name("manifest.json"),
-    };
-    entry
-        .map_err(|e| Failure::Usage(anyhow!("{}: manifest.json: {e}", bundle.display())))?
-        .read_to_string(&mut text)
-        .map_err(|e| Failure::Usage(anyhow!("{}: manifest.json: {e}", bundle.display())))?;
-    let manifest: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| Failure::Usage(anyhow!("{}: manifest.json: {e}", bundle.display())))?;
-    Ok(manifest["receiver"]["id"].as_str().map(str::to_string))
 }
 
 fn short(text: &str) -> String {

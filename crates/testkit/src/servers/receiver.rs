@@ -4,7 +4,7 @@
 //! `X-Inzage-Sha256: <hex>`, checks that the SHA-256 of what arrived is the
 //! one announced, and answers `201 {"reference": "ONT-0001"}`. Its
 //! behaviour is one of [`Behaviour`]: accept, fail with 500 first, answer
-//! too slowly, or reject with a 4xx.
+//! too slowly, reject with a 4xx, or redirect.
 
 use std::io;
 use std::net::SocketAddr;
@@ -29,6 +29,8 @@ pub enum Behaviour {
     Slow(Duration),
     /// Rejects every delivery with this 4xx status.
     Reject(u16),
+    /// Answers `307 Temporary Redirect` to this location (a sender must not follow).
+    Redirect(String),
 }
 
 /// One delivery the receiver got.
@@ -122,6 +124,14 @@ async fn receive(State(s): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) 
             )
         }
         Behaviour::Slow(wait) => tokio::time::sleep(*wait).await,
+        Behaviour::Redirect(to) => {
+            return (
+                StatusCode::TEMPORARY_REDIRECT,
+                [(header::LOCATION, to.clone())],
+                "moved (test receiver)",
+            )
+                .into_response()
+        }
         Behaviour::Reject(code) => {
             let status = StatusCode::from_u16(*code).unwrap_or(StatusCode::FORBIDDEN);
             return answer(
