@@ -286,3 +286,101 @@ fn check_schema(files: &BTreeMap<String, Vec<u8>>) -> Vec<Problem> {
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::archive::{write_zip, Entry};
+
+    fn bundle(
+        dir: &Path,
+        name: &str,
+        files: &[(&str, &[u8])],
+        listed: &[(&str, &[u8])],
+    ) -> std::path::PathBuf {
+        let listed: Vec<Entry> = listed
+            .iter()
+            .map(|(p, b)| Entry {
+                path: p.to_string(),
+                bytes: b.to_vec(),
+            })
+            .collect();
+        let manifest = serde_json::json!({
+            "format": crate::manifest::FORMAT,
+            "request": { "kind": "access" },
+            "files": crate::manifest::files(&listed),
+        });
+        let mut entries = vec![Entry {
+            path: "manifest.json".into(),
+            bytes: serde_json::to_vec(&manifest).unwrap(),
+        }];
+        entries.extend(files.iter().map(|(p, b)| Entry {
+            path: p.to_string(),
+            bytes: b.to_vec(),
+        }));
+        let out = dir.join(name);
+        write_zip(&out, &entries, false, None).unwrap();
+        out
+    }
+
+    #[test]
+    fn a_sound_bundle_passes_and_every_kind_of_damage_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let files: &[(&str, &[u8])] = &[("a.txt", b"alpha"), ("b.txt", b"beta")];
+        let ok = verify(&bundle(dir.path(), "ok.zip", files, files), None).unwrap();
+        assert!(ok.ok(), "{:?}", ok.problems);
+        assert_eq!(ok.files_checked, 2);
+        assert_eq!(ok.kind.as_deref(), Some("access"));
+
+        let changed = verify(
+            &bundle(
+                dir.path(),
+                "c.zip",
+                &[("a.txt", b"alphA"), ("b.txt", b"beta")],
+                files,
+            ),
+            None,
+        )
+        .unwrap();
+        assert!(
+            matches!(&changed.problems[..], [Problem::Changed { path, .. }] if path == "a.txt")
+        );
+
+        let missing = verify(&bundle(dir.path(), "m.zip", &files[..1], files), None).unwrap();
+        assert_eq!(missing.problems, [Problem::Missing("b.txt".into())]);
+
+        let extra = verify(
+            &bundle(
+                dir.path(),
+                "e.zip",
+                &[("a.txt", b"alpha"), ("b.txt", b"beta"), ("c.txt", b"")],
+                files,
+            ),
+            None,
+        )
+        .unwrap();
+        assert_eq!(extra.problems, [Problem::Extra("c.txt".into())]);
+    }
+
+    #[test]
+    fn a_zip_without_manifest_or_not_a_zip_at_all_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("bare.zip");
+        write_zip(
+            &out,
+            &[Entry {
+                path: "x.txt".into(),
+                bytes: b"x".to_vec(),
+            }],
+            false,
+            None,
+        )
+        .unwrap();
+        let report = verify(&out, None).unwrap();
+        assert!(matches!(&report.problems[..], [Problem::Manifest(_)]));
+        let not_zip = dir.path().join("not.zip");
+        std::fs::write(&not_zip, b"hello").unwrap();
+        let err = verify(&not_zip, None).unwrap_err();
+        assert!(err.to_string().contains("not a readable zip"), "{err}");
+    }
+}
