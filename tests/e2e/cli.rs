@@ -113,19 +113,3 @@ fn progress_logs_carry_no_personal_data() {
         }
     }
 }
-
-#[test]
-fn portability_is_refused_clearly_until_it_exists() {
-    let dir = tempfile::tempdir().unwrap();
-    let story = story("mover");
-    let (path, output) = export(
-        &root().join("connectors.toml"),
-        &story.klantnummer,
-        dir.path(),
-        &["--kind", "portability"],
-    );
-    let (code, _, stderr) = text(&output);
-    assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("portability"), "{stderr}");
-    assert!(!path.exists());
-}

@@ -10,6 +10,7 @@ mod http;
 mod logs;
 mod mail;
 mod new_source;
+mod portability;
 mod postgres;
 mod protect;
 mod report;

@@ -10,8 +10,10 @@ pub mod archive;
 pub mod data;
 pub mod escape;
 pub mod manifest;
+pub mod portability;
 pub mod report;
 pub mod review;
+pub mod verify;
 pub mod xlsx;
 
 use std::path::{Path, PathBuf};

@@ -67,6 +67,22 @@ struct ProtectionOut {
     records_withheld: usize,
 }
 
+fn file_list(entries: &[Entry]) -> Vec<FileOut<'_>> {
+    entries
+        .iter()
+        .map(|e| FileOut {
+            path: &e.path,
+            bytes: e.bytes.len(),
+            sha256: hex::encode(Sha256::digest(&e.bytes)),
+        })
+        .collect()
+}
+
+/// The `files` list of a manifest: path, size and SHA-256 of every entry.
+pub fn files(entries: &[Entry]) -> serde_json::Value {
+    serde_json::to_value(file_list(entries)).unwrap_or_default()
+}
+
 /// Builds the manifest over the other entries of the bundle.
 pub fn manifest(
     organisation: &str,
@@ -101,14 +117,7 @@ pub fn manifest(
             records_withheld: findings.withheld.len(),
         },
         redactions: findings.protection.per_record(),
-        files: entries
-            .iter()
-            .map(|e| FileOut {
-                path: &e.path,
-                bytes: e.bytes.len(),
-                sha256: hex::encode(Sha256::digest(&e.bytes)),
-            })
-            .collect(),
+        files: file_list(entries),
     };
     let mut bytes = serde_json::to_vec_pretty(&manifest)?;
     bytes.push(b'\n');

@@ -59,6 +59,35 @@ pub enum Command {
         #[command(subcommand)]
         command: commands::request::AuditCommand,
     },
+    /// Check a bundle (access or portability): every sha256 in its
+    /// manifest, nothing missing or added, portability.json against schema.json.
+    Verify(VerifyArgs),
+    /// Send a portability bundle to the receiving landlord (art. 20(2)) and
+    /// write FILE.zip.receipt.json beside it.
+    Deliver(DeliverArgs),
+}
+
+/// Arguments of `deliver`.
+#[derive(Args, Debug)]
+pub struct DeliverArgs {
+    /// The portability bundle (.zip), as `export --kind portability` wrote it.
+    #[arg(value_name = "FILE.zip")]
+    pub bundle: PathBuf,
+    /// The receiving landlord: an id from [receivers.*] in the configuration.
+    #[arg(long, value_name = "RECEIVER")]
+    pub to: String,
+    /// Send again although a receipt exists (it is replaced on success).
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Arguments of `verify`.
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    /// The bundle (.zip). An encrypted one is opened with the passphrase in
+    /// INZAGE_BUNDLE_PASSPHRASE.
+    #[arg(value_name = "FILE.zip")]
+    pub bundle: PathBuf,
 }
 
 /// Configuration subcommands.
@@ -132,6 +161,10 @@ pub struct ExportArgs {
     /// come from it, and the bundle is recorded on it.
     #[arg(long, value_name = "ID", conflicts_with_all = ["kind", "received"])]
     pub request: Option<String>,
+    /// With --kind portability: the receiving landlord (an id from
+    /// [receivers.*] in the configuration), recorded in the bundle.
+    #[arg(long, value_name = "RECEIVER")]
+    pub to: Option<String>,
     /// Write the bundle even when no source knows the subject: the report
     /// then says that we hold no personal data about the person.
     #[arg(long)]

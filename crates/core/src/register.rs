@@ -170,6 +170,11 @@ pub struct Category {
     /// May go into a portability bundle (art. 20).
     #[serde(default)]
     pub portable: bool,
+    /// A national identification number (the BSN, GDPR art. 87, UAVG
+    /// art. 46): never in a portability bundle, and, unlike other special
+    /// categories, it keeps only its own field out, not its whole dataset.
+    #[serde(default)]
+    pub national_id: bool,
 }
 
 /// A rule for an identifier kind: the pattern a valid value has.
@@ -440,6 +445,80 @@ pub struct DatasetSpec {
     /// person's data); say why in a comment beside the list.
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// How the dataset appears in a portability bundle (art. 20), when the
+    /// scope rules let it in: the entity (a VERA word) and the name of every
+    /// portable field. Without it the dataset's own name and field names
+    /// are used.
+    #[serde(default)]
+    pub portability: Option<PortabilityMapping>,
+}
+
+/// `portability = { entity = "NatuurlijkPersoon", fields = { ... } }` on a
+/// dataset: its records become `entity` records in `portability.json`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortabilityMapping {
+    /// The entity, a VERA word where VERA has one (`Huurovereenkomst`).
+    pub entity: String,
+    /// What the entity is, for the receiver's LEESMIJ/README and the schema.
+    #[serde(default)]
+    pub description: Option<Text>,
+    /// Source field → name in the entity. Every portable field of the
+    /// dataset is named here; fields of a non-portable category are not.
+    #[serde(default)]
+    pub fields: IndexMap<String, PortableField>,
+}
+
+/// The name (and optionally the type) a field has in a portability entity.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum PortableField {
+    /// Just the name.
+    Name(String),
+    /// Name with a type and a description.
+    Detailed {
+        /// Name in the entity.
+        name: String,
+        /// JSON type in `portability.json`; the field's `type`, else text.
+        #[serde(default, rename = "type")]
+        field_type: Option<FieldType>,
+        /// Meaning, for the receiver.
+        #[serde(default)]
+        description: Option<Text>,
+    },
+}
+
+impl PortableField {
+    /// The name in the entity.
+    pub fn name(&self) -> &str {
+        match self {
+            PortableField::Name(n) | PortableField::Detailed { name: n, .. } => n,
+        }
+    }
+
+    /// The declared type, if any.
+    pub fn field_type(&self) -> Option<FieldType> {
+        match self {
+            PortableField::Name(_) => None,
+            PortableField::Detailed { field_type, .. } => *field_type,
+        }
+    }
+
+    /// The declared description, if any.
+    pub fn description(&self) -> Option<&Text> {
+        match self {
+            PortableField::Name(_) => None,
+            PortableField::Detailed { description, .. } => description.as_ref(),
+        }
+    }
+}
+
+/// True for a name usable as an entity or field name in `portability.json`
+/// and as a CSV file name: ASCII letters, digits and `_`, a letter first.
+pub fn is_portable_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 impl DatasetSpec {
@@ -583,6 +662,109 @@ impl Register {
                     ),
                 }),
                 Some(_) => {}
+            }
+        }
+        if let Some(mapping) = &dataset.portability {
+            issues.extend(self.check_portability(dataset, mapping));
+        }
+        issues
+    }
+
+    /// Checks a dataset's `portability` mapping: a usable entity name, only
+    /// declared fields, every portable field named once, no field of a
+    /// non-portable category.
+    fn check_portability(
+        &self,
+        dataset: &DatasetSpec,
+        mapping: &PortabilityMapping,
+    ) -> Vec<RegisterIssue> {
+        let mut issues = Vec::new();
+        let at = |rest: &[&str]| {
+            let mut path = vec!["portability".to_string()];
+            path.extend(rest.iter().map(|s| s.to_string()));
+            path
+        };
+        if !is_portable_name(&mapping.entity) {
+            issues.push(RegisterIssue {
+                path: at(&["entity"]),
+                message: format!(
+                    "portability entity `{}` is not a plain name",
+                    mapping.entity
+                ),
+                hint: "use a VERA word of letters and digits, such as `Huurovereenkomst`".into(),
+            });
+        }
+        let mut names = std::collections::HashSet::new();
+        for (field, target) in &mapping.fields {
+            let Some(spec) = dataset.fields.get(field) else {
+                issues.push(RegisterIssue {
+                    path: at(&["fields", field]),
+                    message: format!(
+                        "portability names field `{field}`, which dataset `{}` does not declare",
+                        dataset.name
+                    ),
+                    hint: format!(
+                        "use a field of [connector.dataset.fields] ({})",
+                        known(dataset.fields.keys())
+                    ),
+                });
+                continue;
+            };
+            if !is_portable_name(target.name()) {
+                issues.push(RegisterIssue {
+                    path: at(&["fields", field]),
+                    message: format!(
+                        "portability name `{}` of field `{field}` is not a plain name",
+                        target.name()
+                    ),
+                    hint: "use letters, digits and _, a letter first (`begindatum`)".into(),
+                });
+            }
+            if !names.insert(target.name()) {
+                issues.push(RegisterIssue {
+                    path: at(&["fields", field]),
+                    message: format!(
+                        "portability name `{}` is used for two fields of dataset `{}`",
+                        target.name(),
+                        dataset.name
+                    ),
+                    hint: "give every field its own name in the entity".into(),
+                });
+            }
+            let category = spec
+                .category()
+                .and_then(|c| self.categories.get_key_value(c));
+            if let Some((id, c)) = category {
+                if !c.portable || c.national_id {
+                    issues.push(RegisterIssue {
+                        path: at(&["fields", field]),
+                        message: format!(
+                            "field `{field}` is mapped for portability, but its category `{id}` is not portable"
+                        ),
+                        hint: "remove it from the mapping (it is left out of the portability bundle, with its reason), or set `portable = true` on the category if the law allows".into(),
+                    });
+                }
+            }
+        }
+        for (field, spec) in &dataset.fields {
+            if dataset.exclude.iter().any(|e| e == field) || mapping.fields.contains_key(field) {
+                continue;
+            }
+            let portable = spec
+                .category()
+                .and_then(|c| self.categories.get(c))
+                .is_some_and(|c| c.portable && !c.national_id);
+            if portable {
+                issues.push(RegisterIssue {
+                    path: at(&["fields"]),
+                    message: format!(
+                        "field `{field}` of dataset `{}` is portable but has no name in the portability mapping",
+                        dataset.name
+                    ),
+                    hint: format!(
+                        "add `{field} = \"<name>\"` to portability.fields, so that no portable field is dropped silently"
+                    ),
+                });
             }
         }
         issues

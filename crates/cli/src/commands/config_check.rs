@@ -7,16 +7,18 @@ use crate::exit::Failure;
 /// Validates the configuration and prints a one-line summary.
 pub fn run(path: &Path) -> Result<(), Failure> {
     let config = super::load_config(path)?;
+    let receivers = super::receivers::load(path)?;
     let datasets: usize = config.connectors.iter().map(|c| c.datasets().len()).sum();
     let r = &config.register;
     println!(
-        "{}: ok ({} connectors, {datasets} datasets; {} purposes, {} recipients, {} retention periods, {} categories)",
+        "{}: ok ({} connectors, {datasets} datasets; {} purposes, {} recipients, {} retention periods, {} categories; {} receivers)",
         path.display(),
         config.connectors.len(),
         r.purposes.len(),
         r.recipients.len(),
         r.retention.len(),
-        r.categories.len()
+        r.categories.len(),
+        receivers.len()
     );
     for warning in protection_warnings(&config) {
         println!("warning: {warning}");

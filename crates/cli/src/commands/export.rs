@@ -27,10 +27,21 @@ pub async fn run(config_path: &Path, args: ExportArgs) -> Result<(), Failure> {
     };
     let kind = match wanted {
         KindArg::Access => BundleKind::Access,
-        KindArg::Portability => {
+        KindArg::Portability => BundleKind::Portability,
+    };
+    let receiver = match (&args.to, kind) {
+        (None, _) => None,
+        (Some(_), BundleKind::Access) => {
             return Err(Failure::Usage(anyhow!(
-                "--kind portability is not available in this version; export --kind access"
+                "--to names a receiving landlord, which only a portability bundle has; add --kind portability or leave out --to"
             )))
+        }
+        (Some(id), BundleKind::Portability) => {
+            let r = super::receivers::find(config_path, id)?;
+            Some(inzage_bundle::portability::Receiver {
+                id: id.clone(),
+                label: r.label,
+            })
         }
     };
     let start = match &linked {
@@ -123,46 +134,75 @@ pub async fn run(config_path: &Path, args: ExportArgs) -> Result<(), Failure> {
         due: linked.as_ref().and_then(|l| l.request.deadlines().answer),
         passphrase: passphrase.clone(),
     };
-    let attached = attachments(&connectors, &findings).await?;
-    for record in &attached {
-        let dataset = findings
-            .records
-            .iter()
-            .find(|r| r.source == record.source && r.key == record.key)
-            .map(|r| r.dataset.clone())
-            .unwrap_or_default();
-        for file in &record.files {
-            findings.protection.note_unscanned_file(
-                &record.source,
-                &dataset,
-                &record.key,
-                &file.file_name,
-            );
+    // Both writers get the same findings, after third-party protection.
+    let written = match kind {
+        BundleKind::Access => {
+            let attached = attachments(&connectors, &findings).await?;
+            for record in &attached {
+                let dataset = findings
+                    .records
+                    .iter()
+                    .find(|r| r.source == record.source && r.key == record.key)
+                    .map(|r| r.dataset.clone())
+                    .unwrap_or_default();
+                for file in &record.files {
+                    findings.protection.note_unscanned_file(
+                        &record.source,
+                        &dataset,
+                        &record.key,
+                        &file.file_name,
+                    );
+                }
+            }
+            inzage_bundle::write_access_bundle(
+                &args.out,
+                &config.register,
+                &sources,
+                &findings,
+                &attached,
+                &options,
+            )
         }
-    }
-    let summary = inzage_bundle::write_access_bundle(
-        &args.out,
-        &config.register,
-        &sources,
-        &findings,
-        &attached,
-        &options,
-    )
-    .map_err(|e| match e {
+        BundleKind::Portability => inzage_bundle::portability::write_portability_bundle(
+            &args.out,
+            &config.register,
+            &sources,
+            &findings,
+            &options,
+            receiver.as_ref(),
+        ),
+    };
+    let summary = written.map_err(|e| match e {
         BundleError::Exists(_) => Failure::Usage(anyhow!(e)),
         other => Failure::Other(anyhow!(other)),
     })?;
+    if let Some(r) = &receiver {
+        println!(
+            "for {} ({}): send it with `inzage deliver {} --to {}`",
+            r.label,
+            r.id,
+            summary.path.display(),
+            r.id
+        );
+    }
     let partial = if findings.is_complete() {
         ""
     } else {
         " (PARTIAL: a source failed)"
     };
-    println!(
-        "bundle written: {}{partial}; {} records in {} files",
-        summary.path.display(),
-        findings.records.len(),
-        summary.files.len()
-    );
+    match kind {
+        BundleKind::Access => println!(
+            "bundle written: {}{partial}; {} records in {} files",
+            summary.path.display(),
+            findings.records.len(),
+            summary.files.len()
+        ),
+        BundleKind::Portability => println!(
+            "portability bundle written: {}{partial}; {} files (what is in and out, and why: manifest.json \"scope\", LEESMIJ.txt)",
+            summary.path.display(),
+            summary.files.len()
+        ),
+    }
     if let (true, Some(p)) = (generated, &passphrase) {
         println!("passphrase (shown once; send it to the tenant by another channel than the bundle): {p}");
     } else if passphrase.is_some() {

@@ -2,9 +2,12 @@
 
 mod check;
 mod config_check;
+mod deliver;
 mod export;
 pub mod find;
+mod receivers;
 pub mod request;
+mod verify;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -29,6 +32,8 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Find(args) => find::run(&cli.config, args).await,
         Command::Request { command } => request::run(&cli.config, command).await,
         Command::Audit { command } => request::audit(&cli.config, command).await,
+        Command::Verify(args) => verify::run(args),
+        Command::Deliver(args) => deliver::run(&cli.config, args).await,
     }
 }
 

@@ -554,7 +554,7 @@ pub async fn for_export(config_path: &Path, id: &str, by: &ByArg) -> Result<Expo
     }
     if request.kind == RequestKind::Portability {
         return Err(Failure::Usage(anyhow!(
-            "{} is a portability request (art. 20); this version writes access bundles only",
+            "{} is a portability request (art. 20); export --request writes access bundles only: write it with `inzage export --kind portability --customer K --out FILE.zip` and close the request by hand",
             request.id
         )));
     }

@@ -38,6 +38,7 @@ fn spec(name: &str, fields: &[(&str, bool)]) -> DatasetSpec {
         owner: None,
         fields: map,
         exclude: vec![],
+        portability: None,
     }
 }
 

@@ -15,6 +15,7 @@
 
 mod crm;
 mod filter;
+mod receiver;
 mod woningnet;
 
 use std::collections::BTreeMap;
@@ -36,6 +37,7 @@ use tokio::task::JoinSet;
 
 pub use crm::start_crm;
 pub use filter::{parse_filter, Condition, FilterError};
+pub use receiver::{start_receiver, Behaviour, Delivery, RunningReceiver};
 pub use woningnet::start_woningnet;
 
 /// Failure knobs of a test server. `Knobs::default()` is a healthy server.
