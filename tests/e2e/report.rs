@@ -186,29 +186,93 @@ fn the_workbook_has_an_overview_and_a_frozen_filtered_sheet_per_dataset() {
     let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(bytes.clone())).unwrap();
     let names = workbook.sheet_names();
     assert_eq!(names[0], "Samenvatting");
-    assert!(
-        names.iter().any(|n| n == "erp Huurovereenkomst"),
-        "{names:?}"
-    );
-    let contracts = workbook.worksheet_range("erp Huurovereenkomst").unwrap();
+    // Sheet names are the datasets' labels in the bundle's language.
+    for label in [
+        "Huurovereenkomsten",
+        "Huurbetalingen",
+        "Contactmomenten",
+        "E-mailberichten",
+    ] {
+        assert!(names.iter().any(|n| n == label), "{label} in {names:?}");
+    }
+    assert!(names
+        .iter()
+        .all(|n| n.chars().count() <= 31 && !n.contains(['[', ']', ':', '*', '?', '/', '\\'])));
+    let contracts = workbook.worksheet_range("Huurovereenkomsten").unwrap();
     let rows: Vec<_> = contracts.rows().collect();
     assert_eq!(
         rows.len(),
         1 + story.expected["erp"]["Huurovereenkomst"].len()
     );
     let header: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
-    let start = header.iter().position(|h| h == "Ingangsdatum").unwrap();
+    let col = |h: &str| {
+        header
+            .iter()
+            .position(|x| x == h)
+            .unwrap_or_else(|| panic!("{h} in {header:?}"))
+    };
     assert!(
-        matches!(rows[1][start], calamine::Data::DateTime(_)),
+        matches!(rows[1][col("Ingangsdatum")], calamine::Data::DateTime(_)),
         "a real date: {:?}",
-        rows[1][start]
+        rows[1][col("Ingangsdatum")]
     );
-    let rent = header.iter().position(|h| h == "Kale huur").unwrap();
+    // Amounts are numbers (they can be summed); identifiers stay text.
     assert!(
-        rows[1][rent]
-            .to_string()
-            .ends_with(|c: char| c.is_ascii_digit())
-            && rows[1][rent].to_string().contains('.')
+        matches!(rows[1][col("Kale huur")], calamine::Data::Float(_)),
+        "an amount is a number: {:?}",
+        rows[1][col("Kale huur")]
+    );
+    assert!(
+        matches!(&rows[1][col("Klantnummer")], calamine::Data::String(s) if s.starts_with('0')),
+        "an identifier stays text with its zeros: {:?}",
+        rows[1][col("Klantnummer")]
+    );
+    // A timestamp the CRM sends as ISO text is a real date and time.
+    let contacts = workbook.worksheet_range("Contactmomenten").unwrap();
+    let crow: Vec<_> = contacts.rows().collect();
+    let cheader: Vec<String> = crow[0].iter().map(|c| c.to_string()).collect();
+    let datum = cheader.iter().position(|h| h == "Datum").unwrap();
+    assert!(
+        matches!(crow[1][datum], calamine::Data::DateTime(_)),
+        "{:?}",
+        crow[1][datum]
+    );
+    // The overview pairs each purpose with its own legal basis.
+    let overview = workbook.worksheet_range("Samenvatting").unwrap();
+    let text: Vec<String> = overview
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()))
+        .collect();
+    assert!(
+        text.iter()
+            .any(|c| c.contains("Innen van huur") && c.contains("(Uitvoering van de overeenkomst")),
+        "purpose (basis) pairs"
+    );
+    // The CSV opens by double-click in Dutch Excel.
+    let csv = &bundle.files["data/erp/Huurovereenkomst.csv"];
+    assert!(csv.starts_with(&[0xEF, 0xBB, 0xBF]), "UTF-8 with BOM");
+    let csv = String::from_utf8_lossy(&csv[3..]).into_owned();
+    assert!(
+        csv.lines().next().unwrap().contains(';'),
+        "; between fields"
+    );
+    assert!(
+        csv.contains(&format!("\"=\"\"{}\"\"\"", story.klantnummer)),
+        "leading zeros kept (=\"...\", quoted as CSV quotes): {csv}"
+    );
+    assert!(
+        csv.lines().next().unwrap().contains("Kale huur"),
+        "headers are the labels: {csv}"
+    );
+    assert!(
+        csv.contains(",")
+            && !csv
+                .lines()
+                .nth(1)
+                .unwrap()
+                .split(';')
+                .any(|c| c.contains('.') && c.chars().all(|x| x.is_ascii_digit() || x == '.')),
+        "decimal comma: {csv}"
     );
     let parts = workbook_parts(bytes);
     let sheets: Vec<&(String, String)> = parts

@@ -217,15 +217,41 @@ pub fn dataset_json(
 /// text that a spreadsheet would run as a formula is neutralised, and
 /// control characters (NUL, ESC, ...) are replaced by U+FFFD. The JSON file
 /// beside it keeps every value exactly (JSON escapes control characters).
-pub fn dataset_csv(spec: &DatasetSpec, records: &[&Record]) -> Result<Vec<u8>, csv::Error> {
+///
+/// Written for a double-click in Dutch Excel: UTF-8 with a byte-order mark,
+/// `;` between fields (Excel's list separator under Dutch settings, where
+/// `,` is the decimal sign), decimals with the bundle language's decimal
+/// sign (`948,90` in Dutch, `948.90` in English), dates as `yyyy-mm-dd`,
+/// and the fields' labels as column headers.
+/// An identifier Excel would turn into a number and lose (leading zeros of
+/// `001042`, digits beyond 15) is written `="001042"`, Excel's notation for
+/// a text value; only digits stand between the quotes. The JSON file beside
+/// it holds every value plainly, for machines.
+pub fn dataset_csv(
+    spec: &DatasetSpec,
+    records: &[&Record],
+    lang: Lang,
+) -> Result<Vec<u8>, csv::Error> {
     let names = field_names(spec, records);
     let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
         .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    writer.write_record(names.iter().map(|n| spreadsheet_cell(&control_free(n))))?;
+        .from_writer(vec![0xEF, 0xBB, 0xBF]);
+    writer.write_record(names.iter().map(|n| {
+        spreadsheet_cell(&control_free(&crate::report::format::field_label(
+            spec, n, lang,
+        )))
+    }))?;
+    let decimal = |d: &str| match lang {
+        Lang::Nl => d.replace('.', ","),
+        Lang::En => d.to_string(),
+    };
     for record in records {
         let row = names.iter().map(|name| match record.get(name) {
-            Some(Value::Text(t)) => spreadsheet_cell(&control_free(t)),
+            Some(Value::Text(t)) => keep_as_text(&spreadsheet_cell(&control_free(t))),
+            Some(Value::Decimal(d)) => decimal(d),
+            Some(v @ Value::Float(_)) => decimal(&v.as_text().unwrap_or_default()),
+            Some(Value::DateTime(t)) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
             Some(other) => control_free(&other.as_text().unwrap_or_default()).into_owned(),
             None => String::new(),
         });
@@ -233,4 +259,15 @@ pub fn dataset_csv(spec: &DatasetSpec, records: &[&Record]) -> Result<Vec<u8>, c
     }
     writer.flush()?;
     Ok(writer.into_inner().map_err(|e| e.into_error())?)
+}
+
+/// Digits that a spreadsheet would read as a number and change (a leading
+/// zero dropped, digits beyond 15 rounded) as `="..."`; anything else as it is.
+fn keep_as_text(text: &str) -> String {
+    let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    if digits && ((text.len() > 1 && text.starts_with('0')) || text.len() > 15) {
+        format!("=\"{text}\"")
+    } else {
+        text.to_string()
+    }
 }

@@ -165,7 +165,7 @@ pub fn write_access_bundle(
             });
             entries.push(Entry {
                 path: format!("{stem}.csv"),
-                bytes: data::dataset_csv(spec, &records).map_err(serialise)?,
+                bytes: data::dataset_csv(spec, &records, options.lang).map_err(serialise)?,
             });
         }
     }

@@ -13,6 +13,7 @@ use inzage_core::{Lang, Value};
 use rust_xlsxwriter::{DocProperties, Format, Workbook, Worksheet, XlsxError};
 
 use crate::data::field_names;
+use crate::report::format::When;
 use crate::report::model::{display, long_date, origin_text, retention_text, ReportInput};
 use crate::report::texts;
 
@@ -23,6 +24,8 @@ struct Formats {
     text: Format,
     quoted: Format,
     wrap: Format,
+    money: Format,
+    decimal: Format,
 }
 
 impl Formats {
@@ -38,6 +41,9 @@ impl Formats {
             text: Format::new().set_num_format("@"),
             quoted: Format::new().set_quote_prefix(),
             wrap: Format::new().set_text_wrap(),
+            // The spreadsheet shows the separators of its own locale.
+            money: Format::new().set_num_format("\"€\" #,##0.00;-\"€\" #,##0.00"),
+            decimal: Format::new().set_num_format("0.##########"),
         }
     }
 }
@@ -56,15 +62,22 @@ pub fn workbook(input: &ReportInput) -> Result<Vec<u8>, XlsxError> {
             .set_company(&input.register.organisation.name),
     );
     overview(&mut workbook, input, &formats)?;
-    let mut used_names: HashSet<String> = HashSet::from([sheet_name(t.summary, &HashSet::new())]);
+    // Sheet names are compared without regard to case, as spreadsheets do.
+    let mut used_names: HashSet<String> =
+        HashSet::from([sheet_name(t.summary, &HashSet::new()).to_lowercase()]);
     for source in input.sources {
         for spec in &source.datasets {
             let records = input.findings.records_of(&source.id, &spec.name);
             if records.is_empty() {
                 continue;
             }
-            let name = sheet_name(&format!("{} {}", source.id, spec.name), &used_names);
-            used_names.insert(name.clone());
+            let label = spec
+                .label
+                .as_ref()
+                .map(|l| l.get(lang).to_string())
+                .unwrap_or_else(|| spec.name.clone());
+            let name = sheet_name(&label, &used_names);
+            used_names.insert(name.to_lowercase());
             let sheet = workbook.add_worksheet();
             sheet.set_name(&name)?;
             let columns = field_names(spec, &records);
@@ -84,7 +97,13 @@ pub fn workbook(input: &ReportInput) -> Result<Vec<u8>, XlsxError> {
                 let row = r as u32 + 1;
                 for (c, column) in columns.iter().enumerate() {
                     let value = record.get(column).unwrap_or(&Value::Null);
+                    let details = spec.fields.get(*column).map(|f| f.details());
                     let whole = Whole {
+                        money: details.as_ref().is_some_and(|d| {
+                            d.field_type == Some(inzage_core::register::FieldType::Decimal)
+                                && d.scale == Some(2)
+                        }),
+                        formatter: input.formatter(),
                         file: &data_file,
                         key: &record.key,
                         field: column,
@@ -130,8 +149,7 @@ fn overview(
         t.system,
         t.data_in,
         t.records,
-        t.dataset_purposes,
-        t.legal_basis,
+        t.purposes_with_basis,
         t.dataset_recipients,
         t.dataset_retention,
         t.dataset_origin,
@@ -159,17 +177,18 @@ fn overview(
         for spec in &source.datasets {
             row += 1;
             let count = report.records.get(&spec.name).copied().unwrap_or(0);
-            let purposes: Vec<&str> = spec
+            // Each purpose with its own legal basis.
+            let purposes: Vec<String> = spec
                 .purposes
                 .iter()
                 .filter_map(|p| register.purposes.get(p))
-                .map(|p| p.label.get(lang))
-                .collect();
-            let bases: Vec<&str> = spec
-                .purposes
-                .iter()
-                .filter_map(|p| register.purposes.get(p))
-                .map(|p| texts::legal_basis(p.legal_basis, lang))
+                .map(|p| {
+                    format!(
+                        "{} ({})",
+                        p.label.get(lang),
+                        texts::legal_basis(p.legal_basis, lang)
+                    )
+                })
                 .collect();
             let recipients: Vec<&str> = spec
                 .recipients
@@ -185,7 +204,6 @@ fn overview(
                     .unwrap_or_else(|| spec.name.clone()),
                 count.to_string(),
                 purposes.join("; "),
-                bases.join("; "),
                 recipients.join("; "),
                 retention_text(register, spec, lang),
                 origin_text(register, spec, lang),
@@ -232,8 +250,12 @@ fn column_width(chars: usize) -> f64 {
     (chars.clamp(8, 60) + 2) as f64
 }
 
-/// Where a shortened value is found whole.
+/// Where a shortened value is found whole, and what the field is.
 struct Whole<'a> {
+    /// The field is an amount of money (`type = "decimal"`, `scale = 2`).
+    money: bool,
+    /// Reads ISO dates and timestamps.
+    formatter: crate::report::format::Formatter,
     /// `data/<source>/<dataset>.json`.
     file: &'a str,
     /// The record's key.
@@ -313,12 +335,36 @@ fn write_value(
             sheet.write_boolean(row, col, *b)?;
             Ok(5)
         }
-        // Exact decimals stay exact: as text, never through a float.
-        Value::Decimal(d) => {
-            let d = fitted(d, |n| shortened(lang, n, Some(whole)));
-            sheet.write_string_with_format(row, col, &d, &formats.text)?;
-            Ok(d.len())
-        }
+        // Amounts are numbers a spreadsheet can sum, shown with the
+        // currency format; the exact decimal text stays in the JSON files.
+        Value::Decimal(d) => match d.parse::<f64>() {
+            Ok(n) if n.is_finite() && d.len() <= 16 => {
+                let format = if whole.money {
+                    &formats.money
+                } else {
+                    &formats.decimal
+                };
+                sheet.write_number_with_format(row, col, n, format)?;
+                Ok(d.len() + 3)
+            }
+            _ => {
+                let d = fitted(d, |n| shortened(lang, n, Some(whole)));
+                sheet.write_string_with_format(row, col, &d, &formats.text)?;
+                Ok(d.len())
+            }
+        },
+        // Dates and timestamps that a JSON API sends as text are real dates.
+        Value::Text(t) if whole.formatter.when(t).is_some() => match whole.formatter.when(t) {
+            Some(When::Date(d)) => {
+                sheet.write_datetime_with_format(row, col, d, &formats.date)?;
+                Ok(10)
+            }
+            Some(When::Local(l)) => {
+                sheet.write_datetime_with_format(row, col, l, &formats.datetime)?;
+                Ok(16)
+            }
+            None => Ok(0),
+        },
         other => {
             let text = display(other, lang).unwrap_or_default();
             write_text(sheet, row, col, &text, formats, |n| {
@@ -363,7 +409,7 @@ fn sheet_name(raw: &str, used: &HashSet<String>) -> String {
     } else {
         cleaned
     };
-    if !used.contains(&base) {
+    if !used.contains(&base.to_lowercase()) {
         return base;
     }
     (2..)
@@ -372,6 +418,6 @@ fn sheet_name(raw: &str, used: &HashSet<String>) -> String {
             let keep: String = base.chars().take(31 - suffix.len()).collect();
             format!("{keep}{suffix}")
         })
-        .find(|candidate| !used.contains(candidate))
+        .find(|candidate| !used.contains(&candidate.to_lowercase()))
         .expect("a free sheet name")
 }

@@ -11,6 +11,15 @@ use inzage_core::register::{FieldDetails, FieldSpec, FieldType};
 use inzage_core::{DatasetSpec, Lang, Value};
 use regex::Regex;
 
+/// A point in time a text stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum When {
+    /// A calendar date.
+    Date(NaiveDate),
+    /// A date and time in the organisation's time zone.
+    Local(NaiveDateTime),
+}
+
 /// Formats values for one report.
 #[derive(Clone, Copy, Debug)]
 pub struct Formatter {
@@ -116,27 +125,36 @@ impl Formatter {
     /// Text that is an ISO date or timestamp (as JSON APIs send them) reads
     /// like every other date; anything else stays as written.
     fn text(&self, t: &str) -> String {
-        let trimmed = t.trim();
-        if trimmed.len() <= 40 {
-            if ISO_DATE.is_match(trimmed) {
-                if let Ok(d) = NaiveDate::parse_from_str(trimmed, "%Y-%m-%d") {
-                    return self.date(d);
-                }
-            }
-            if ISO_TIMESTAMP.is_match(trimmed) {
-                if let Ok(at) = DateTime::parse_from_rfc3339(&trimmed.replace(' ', "T")) {
-                    return self.instant(&at);
-                }
-                for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
-                    if let Ok(local) =
-                        NaiveDateTime::parse_from_str(&trimmed.replace(' ', "T"), format)
-                    {
-                        return self.local(local);
-                    }
-                }
-            }
+        match self.when(t) {
+            Some(When::Date(d)) => self.date(d),
+            Some(When::Local(l)) => self.local(l),
+            None => t.to_string(),
         }
-        t.to_string()
+    }
+
+    /// The date or the local time (in the organisation's time zone) that an
+    /// ISO text stands for, if it is one.
+    pub fn when(&self, t: &str) -> Option<When> {
+        let trimmed = t.trim();
+        if trimmed.len() > 40 {
+            return None;
+        }
+        if ISO_DATE.is_match(trimmed) {
+            return NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
+                .ok()
+                .map(When::Date);
+        }
+        if !ISO_TIMESTAMP.is_match(trimmed) {
+            return None;
+        }
+        let iso = trimmed.replace(' ', "T");
+        if let Ok(at) = DateTime::parse_from_rfc3339(&iso) {
+            return Some(When::Local(at.with_timezone(&self.tz).naive_local()));
+        }
+        ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"]
+            .iter()
+            .find_map(|f| NaiveDateTime::parse_from_str(&iso, f).ok())
+            .map(When::Local)
     }
 }
 
