@@ -141,6 +141,12 @@ fn field_text(bundle: &Bundle, p: &Planted) -> Option<String> {
         .and_then(|r| r["values"][&p.field].as_str().map(str::to_string))
 }
 
+/// The review list written beside `<klantnummer>.zip` in `dir`.
+fn review_list(dir: &Path, klantnummer: &str) -> Value {
+    let path = dir.join(format!("{klantnummer}.zip.review.json"));
+    serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap()
+}
+
 fn export_story(dir: &Path, klantnummer: &str, extra: &[&str]) -> Bundle {
     let (path, out) = export(&root().join("connectors.toml"), klantnummer, dir, extra);
     let (code, stdout, stderr) = text(&out);
@@ -208,14 +214,7 @@ fn every_planted_value_is_redacted_kept_or_up_for_review_as_the_ground_truth_say
     let dir = tempfile::tempdir().unwrap();
     for story in &truth.stories {
         let bundle = export_story(dir.path(), &story.klantnummer, &[]);
-        let review: Value = serde_json::from_slice(
-            &std::fs::read(
-                dir.path()
-                    .join(format!("{}.zip.review.json", story.klantnummer)),
-            )
-            .unwrap(),
-        )
-        .unwrap();
+        let review = review_list(dir.path(), &story.klantnummer);
         let all = texts_of(&bundle);
         for p in &story.planted.redact {
             let field = field_text(&bundle, p)
@@ -346,14 +345,7 @@ fn the_officers_decisions_keep_one_value_and_redact_one_more_in_every_output() {
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let first = export_story(dir.path(), &story.klantnummer, &[]);
-    let review: Value = serde_json::from_slice(
-        &std::fs::read(
-            dir.path()
-                .join(format!("{}.zip.review.json", story.klantnummer)),
-        )
-        .unwrap(),
-    )
-    .unwrap();
+    let review = review_list(dir.path(), &story.klantnummer);
     // Keep a redacted phone number (say the officer knows it is the office's).
     let wrongly = story
         .planted
@@ -627,14 +619,7 @@ fn the_review_page_and_csv_keep_hostile_source_data_inert() {
             );
         }
     }
-    let names: Vec<_> = serde_json::from_str::<Value>(
-        &std::fs::read_to_string(
-            dir.path()
-                .join(format!("{}.zip.review.json", me.klantnummer)),
-        )
-        .unwrap(),
-    )
-    .unwrap()["entries"]
+    let names: Vec<_> = review_list(dir.path(), &me.klantnummer)["entries"]
         .as_array()
         .unwrap()
         .iter()

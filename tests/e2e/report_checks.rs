@@ -46,6 +46,24 @@ fn browser() -> Option<Browser> {
     b
 }
 
+/// The story and language a written page belongs to (its folder's name).
+fn story_of(page: &Path) -> String {
+    page.parent()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The page without its Content-Security-Policy, so that the harness (and
+/// only the harness) can run a script in it.
+fn without_csp(html: &str) -> String {
+    let start = html
+        .find("<meta http-equiv=\"Content-Security-Policy\"")
+        .expect("the report carries a CSP meta");
+    let end = start + html[start..].find('>').unwrap() + 1;
+    format!("{}{}", &html[..start], &html[end..])
+}
+
 /// Every story tenant's report, Dutch and English, written to `dir`.
 fn story_reports(dir: &Path) -> Vec<PathBuf> {
     let config = root().join("connectors.toml");
@@ -91,11 +109,7 @@ fn the_nu_html_checker_finds_no_error_in_any_story_report_or_review_page() {
 /// The report with its CSP taken out and axe-core run on it, in the test
 /// harness only (the bundle's page forbids every script).
 fn with_axe(page: &Path, axe: &Path, open_details: bool) -> PathBuf {
-    let html = std::fs::read_to_string(page).unwrap();
-    let start = html
-        .find("<meta http-equiv=\"Content-Security-Policy\"")
-        .expect("a CSP meta");
-    let end = start + html[start..].find('>').unwrap() + 1;
+    let html = without_csp(&std::fs::read_to_string(page).unwrap());
     let runner = format!(
         r#"<script src="axe.min.js"></script><script>
 {}
@@ -116,8 +130,7 @@ axe.run(document, {{ runOnly: {{ type: 'tag', values: ['wcag2a', 'wcag2aa', 'wca
             ""
         }
     );
-    let patched = format!("{}{}", &html[..start], &html[end..])
-        .replace("</body>", &format!("{runner}</body>"));
+    let patched = html.replace("</body>", &format!("{runner}</body>"));
     let dir = page.parent().unwrap();
     std::fs::copy(axe, dir.join("axe.min.js")).unwrap();
     let out = dir.join(if open_details {
@@ -178,13 +191,7 @@ fn axe_core_finds_no_wcag_violation_at_desktop_and_phone_width() {
                     checked.clone()
                 };
                 let r = axe_result(&browser.dump_dom_at(&target, 1280));
-                let name = page
-                    .parent()
-                    .unwrap()
-                    .file_name()
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
+                let name = story_of(page);
                 assert_eq!(
                     r["violations"].as_array().unwrap().len(),
                     0,
@@ -216,13 +223,7 @@ fn printed_on_a4_no_table_is_wider_than_the_page() {
     std::fs::create_dir_all(&artefacts).unwrap();
     let pages = story_reports(dir.path());
     for page in pages.iter().filter(|p| p.ends_with("index.html")) {
-        let name = page
-            .parent()
-            .unwrap()
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
+        let name = story_of(page);
         // A4 paper, from the PDF the browser prints.
         let pdf = page.with_extension("pdf");
         browser.print_to_pdf(page, &pdf);
@@ -255,11 +256,7 @@ fn printed_on_a4_no_table_is_wider_than_the_page() {
                 .status();
         }
         // Widths, measured with the print rules in force.
-        let html = std::fs::read_to_string(page).unwrap();
-        let start = html
-            .find("<meta http-equiv=\"Content-Security-Policy\"")
-            .unwrap();
-        let end = start + html[start..].find('>').unwrap() + 1;
+        let html = without_csp(&std::fs::read_to_string(page).unwrap());
         let measure = r#"<script>
 document.querySelectorAll('details').forEach(function (d) { d.open = true; });
 var widest = 0, what = '';
@@ -271,7 +268,7 @@ var pre = document.createElement('pre'); pre.id = 'width-result';
 pre.textContent = JSON.stringify({ widest: Math.ceil(widest), what: what, font: getComputedStyle(document.body).fontSize });
 document.body.appendChild(pre);
 </script>"#;
-        let printed = format!("{}{}", &html[..start], &html[end..])
+        let printed = html
             .replace("@media print {", "@media all {")
             .replace("</body>", &format!("{measure}</body>"));
         let check = page.with_file_name("print-check.html");

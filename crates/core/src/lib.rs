@@ -5,6 +5,7 @@
 //! writers build on it.
 
 pub mod connector;
+pub mod dates;
 pub mod identifier;
 pub mod protect;
 pub mod record;

@@ -7,7 +7,7 @@
 //! Rendered like the report: minijinja with auto-escaping for `.html`, and
 //! a Content-Security-Policy that forbids scripts.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use inzage_core::register::Organisation;
 use inzage_core::Lang;
 use minijinja::Environment;
@@ -106,47 +106,8 @@ struct Org<'a> {
     privacy_officer: Option<&'a str>,
 }
 
-/// A date as written in a letter: `1 december 2026`, `1 December 2026`.
-pub fn long_date(date: NaiveDate, lang: Lang) -> String {
-    const NL_MONTHS: [&str; 12] = [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ];
-    const EN_MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let months = match lang {
-        Lang::Nl => NL_MONTHS,
-        Lang::En => EN_MONTHS,
-    };
-    format!(
-        "{} {} {}",
-        date.day(),
-        months[date.month0() as usize],
-        date.year()
-    )
-}
+/// `1 december 2026` / `1 December 2026` (see [`inzage_core::dates::long_date`]).
+pub use inzage_core::dates::long_date;
 
 /// Renders a letter for a request. Refuses a letter that does not fit the
 /// request's state (an extension letter for a request that was not

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
+use chrono::{DateTime, Months, NaiveDate, Utc};
 use inzage_core::register::FieldSpec;
 use inzage_core::{DatasetSpec, Lang, Record, Register, Value};
 use inzage_engine::{Findings, IdentityStatus, Learned, SourceStatus};
@@ -609,40 +609,5 @@ fn cell(text: String) -> Cell {
     Cell { text, summary }
 }
 
-/// `25 november 2026` / `25 November 2026`.
-pub fn long_date(d: NaiveDate, lang: Lang) -> String {
-    const NL: [&str; 12] = [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ];
-    const EN: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let month = d.month0() as usize;
-    let name = match lang {
-        Lang::Nl => NL[month],
-        Lang::En => EN[month],
-    };
-    format!("{} {name} {}", d.day(), d.year())
-}
+/// `1 december 2026` / `1 December 2026` (see [`inzage_core::dates::long_date`]).
+pub use inzage_core::dates::long_date;
