@@ -253,7 +253,7 @@ fn others(input: &ReportInput, source_label: &dyn Fn(&str) -> String) -> Vec<Str
             .count();
     texts::others_statement(
         &redacted,
-        findings.protection.reviewed,
+        findings.protection.fully_reviewed(),
         left_out,
         input.lang,
     )

@@ -410,6 +410,17 @@ impl Protection {
             .count()
     }
 
+    /// True when a privacy officer's decisions file was applied and no item
+    /// still waits for a decision: only then may the report say that the
+    /// replacements were checked.
+    pub fn fully_reviewed(&self) -> bool {
+        self.reviewed
+            && !self
+                .entries
+                .iter()
+                .any(|e| e.outcome == Outcome::NeedsDecision)
+    }
+
     /// Lists a file that travels with a record unscanned (a mail
     /// attachment), so that the officer opens it before the bundle goes out.
     pub fn note_unscanned_file(&mut self, source: &str, dataset: &str, key: &str, file_name: &str) {

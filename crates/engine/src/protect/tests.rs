@@ -166,6 +166,19 @@ fn others_are_redacted_and_the_subject_and_staff_stay() {
     assert_eq!(review.len(), 1, "{review:?}");
     assert_eq!(review[0].masked.as_deref(), Some("S•••"));
     assert_eq!(p.per_record()[0].fields["tekst"], 4);
+    assert!(!p.fully_reviewed(), "no decisions file");
+    // A decisions file that leaves the unknown name undecided is no full review.
+    let mut again = findings(
+        vec![record(
+            "Notitie",
+            "n1",
+            &[("tekst", NOTE), ("telefoon", "06-11112222")],
+        )],
+        vec![],
+    );
+    let empty = Decisions::parse("d.json", r#"{"decisions": []}"#).unwrap();
+    protect(&mut again, &roles(), &protector(), Some(&empty), Lang::Nl);
+    assert!(again.protection.reviewed && !again.protection.fully_reviewed());
 }
 
 #[test]
@@ -232,5 +245,5 @@ fn decisions_keep_redact_and_include() {
         second.protection.unapplied
     );
     assert!(second.protection.unapplied[0].contains("D-0000000000"));
-    assert!(second.protection.reviewed);
+    assert!(second.protection.reviewed && second.protection.fully_reviewed());
 }
