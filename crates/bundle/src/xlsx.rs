@@ -14,7 +14,7 @@ use rust_xlsxwriter::{DocProperties, Format, Workbook, Worksheet, XlsxError};
 
 use crate::data::field_names;
 use crate::report::format::When;
-use crate::report::model::{display, long_date, origin_text, retention_text, ReportInput};
+use crate::report::model::{long_date, origin_text, retention_text, ReportInput};
 use crate::report::texts;
 
 struct Formats {
@@ -53,6 +53,7 @@ pub fn workbook(input: &ReportInput) -> Result<Vec<u8>, XlsxError> {
     let lang = input.lang;
     let t = texts::texts(lang);
     let formats = Formats::new(lang);
+    let formatter = input.formatter();
     let mut workbook = Workbook::new();
     // Fixed creation time: the same request on the same data gives the same bytes.
     workbook.set_properties(
@@ -103,7 +104,7 @@ pub fn workbook(input: &ReportInput) -> Result<Vec<u8>, XlsxError> {
                             d.field_type == Some(inzage_core::register::FieldType::Decimal)
                                 && d.scale == Some(2)
                         }),
-                        formatter: input.formatter(),
+                        formatter,
                         file: &data_file,
                         key: &record.key,
                         field: column,
@@ -354,19 +355,21 @@ fn write_value(
             }
         },
         // Dates and timestamps that a JSON API sends as text are real dates.
-        Value::Text(t) if whole.formatter.when(t).is_some() => match whole.formatter.when(t) {
-            Some(When::Date(d)) => {
-                sheet.write_datetime_with_format(row, col, d, &formats.date)?;
-                Ok(10)
-            }
-            Some(When::Local(l)) => {
-                sheet.write_datetime_with_format(row, col, l, &formats.datetime)?;
-                Ok(16)
-            }
-            None => Ok(0),
-        },
         other => {
-            let text = display(other, lang).unwrap_or_default();
+            if let Value::Text(t) = other {
+                match whole.formatter.when(t) {
+                    Some(When::Date(d)) => {
+                        sheet.write_datetime_with_format(row, col, d, &formats.date)?;
+                        return Ok(10);
+                    }
+                    Some(When::Local(l)) => {
+                        sheet.write_datetime_with_format(row, col, l, &formats.datetime)?;
+                        return Ok(16);
+                    }
+                    None => {}
+                }
+            }
+            let text = whole.formatter.value(other, None).unwrap_or_default();
             write_text(sheet, row, col, &text, formats, |n| {
                 shortened(lang, n, Some(whole))
             })?;

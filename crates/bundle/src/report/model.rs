@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use inzage_core::register::FieldSpec;
-use inzage_core::{DatasetSpec, Lang, Record, Register, Value};
+use inzage_core::{DatasetSpec, Lang, Record, Register};
 use inzage_engine::{Findings, IdentityStatus, Learned, SourceStatus};
 use serde::Serialize;
 
@@ -364,6 +364,7 @@ fn person(input: &ReportInput, source_label: &dyn Fn(&str) -> String) -> Vec<Att
             None => list.push((key, value.trim().to_string(), BTreeSet::from([source]))),
         }
     };
+    let fmt = input.formatter();
     for (source, spec, records) in datasets_with_records(input) {
         for record in records {
             for field in &record.fields {
@@ -372,9 +373,8 @@ fn person(input: &ReportInput, source_label: &dyn Fn(&str) -> String) -> Vec<Att
                     _ => None,
                 };
                 if let Some(attribute) = attribute {
-                    if let Some(text) = input
-                        .formatter()
-                        .value(&field.value, details_of(spec, &field.name).as_ref())
+                    if let Some(text) =
+                        fmt.value(&field.value, details_of(spec, &field.name).as_ref())
                     {
                         add(&attribute, text, source.label.clone());
                     }
@@ -456,6 +456,7 @@ fn recipient_views(register: &Register, ids: &[String], lang: Lang) -> Vec<Recip
 
 fn systems(input: &ReportInput) -> Vec<SystemView> {
     let lang = input.lang;
+    let fmt = input.formatter();
     let register = input.register;
     let mut systems: Vec<SystemView> = Vec::new();
     for (source, spec, records) in datasets_with_records(input) {
@@ -487,7 +488,7 @@ fn systems(input: &ReportInput) -> Vec<SystemView> {
                         let details = details_of(spec, n);
                         cell(
                             r.get(n)
-                                .and_then(|v| input.formatter().value(v, details.as_ref()))
+                                .and_then(|v| fmt.value(v, details.as_ref()))
                                 .unwrap_or_default(),
                         )
                     })
@@ -560,13 +561,6 @@ fn transfers(input: &ReportInput) -> Vec<RecipientView> {
         }
     }
     out
-}
-
-/// A value as a person reads it, in the report's language (timestamps in
-/// Europe/Amsterdam); the report itself formats with the register's field
-/// details and the organisation's time zone ([`super::format::Formatter`]).
-pub fn display(value: &Value, lang: Lang) -> Option<String> {
-    super::format::Formatter::new(lang, chrono_tz::Europe::Amsterdam).value(value, None)
 }
 
 /// The printable width of an A4 page with the report's margins (210 mm

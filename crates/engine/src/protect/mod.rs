@@ -91,9 +91,15 @@ impl FieldRoles {
         set.contains(&(r.source.clone(), r.dataset.clone(), field.to_string()))
     }
 
-    /// True when the field is declared free text.
+    /// True when the field of this record is declared free text.
     pub fn is_free_text(&self, r: &Record, field: &str) -> bool {
-        FieldRoles::has(&self.free_text, r, field)
+        self.is_free_text_of(&r.source, &r.dataset, field)
+    }
+
+    /// True when the field of that source's dataset is declared free text.
+    pub fn is_free_text_of(&self, source: &str, dataset: &str, field: &str) -> bool {
+        self.free_text
+            .contains(&(source.to_string(), dataset.to_string(), field.to_string()))
     }
 }
 
@@ -574,13 +580,6 @@ pub fn protect(
         reviewed_by: decisions.and_then(|d| d.reviewed_by.clone()),
         people_indexed: protector.people().len(),
     };
-}
-
-impl FieldRoles {
-    fn is_free_text_of(&self, source: &str, dataset: &str, field: &str) -> bool {
-        self.free_text
-            .contains(&(source.to_string(), dataset.to_string(), field.to_string()))
-    }
 }
 
 /// `include` and `leave_out`: records move between the bundle and the withheld list.
