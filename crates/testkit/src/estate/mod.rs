@@ -9,6 +9,7 @@
 //! ```
 
 mod build;
+pub mod corporation;
 pub mod mail;
 pub mod model;
 mod planted;

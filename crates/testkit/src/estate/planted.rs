@@ -7,6 +7,8 @@
 //! Planting runs after everything else and draws from the generator's
 //! random stream only then, so the rest of the estate does not change.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::Duration;
 
 use super::build::Gen;
@@ -334,20 +336,29 @@ fn sentences(g: &mut Gen, p: usize, text: &mut Text, count: usize) {
 /// registrations.
 pub(crate) fn plant(g: &mut Gen) {
     let story_people: Vec<usize> = g.e.stories.iter().map(|s| s.person).collect();
+    // by klantnummer: the first person, the first contract (maps, so that a
+    // corporation-size estate is not quadratic)
+    let mut person_of: HashMap<String, usize> = HashMap::new();
+    for (i, x) in g.e.people.iter().enumerate() {
+        person_of.entry(x.klantnummer.clone()).or_insert(i);
+    }
+    let mut contract_of: HashMap<String, String> = HashMap::new();
+    for r in &g.e.rollen {
+        contract_of
+            .entry(r.klantnummer.clone())
+            .or_insert_with(|| r.contractnummer.clone());
+    }
     let mut tenants: Vec<usize> = Vec::new();
-    for r in g.e.rollen.clone() {
-        if let Some(p) =
-            g.e.people
-                .iter()
-                .position(|x| x.klantnummer == r.klantnummer)
-        {
-            if !tenants.contains(&p) {
+    let mut seen: HashSet<usize> = HashSet::new();
+    for r in &g.e.rollen {
+        if let Some(&p) = person_of.get(&r.klantnummer) {
+            if seen.insert(p) {
                 tenants.push(p);
             }
         }
     }
     for &p in &story_people {
-        if !tenants.contains(&p) {
+        if seen.insert(p) {
             tenants.push(p);
         }
     }
@@ -385,12 +396,7 @@ pub(crate) fn plant(g: &mut Gen) {
             status: "in behandeling".into(),
         });
         // ERP repair request, on the tenant's contract
-        if let Some(contract) =
-            g.e.rollen
-                .iter()
-                .find(|r| r.klantnummer == kn)
-                .map(|r| r.contractnummer.clone())
-        {
+        if let Some(contract) = contract_of.get(&kn).cloned() {
             let mut t = Text::default();
             t.lit("Lekkage bij de bovenburen. ");
             sentences(g, p, &mut t, 2);
@@ -445,7 +451,7 @@ pub(crate) fn plant(g: &mut Gen) {
         let Some(kn) = g.e.kwh[i].klantnummer.clone() else {
             continue;
         };
-        let Some(p) = g.e.people.iter().position(|x| x.klantnummer == kn) else {
+        let Some(&p) = person_of.get(&kn) else {
             continue;
         };
         if !g.rng.chance(40) {

@@ -19,9 +19,7 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::{Map, Value};
 
-use super::{
-    comparable, encode, error, parse_filter, properties, AuthStyle, Knobs, RunningServer, Shared,
-};
+use super::{comparable, encode, error, parse_filter, AuthStyle, Knobs, RunningServer, Shared};
 
 /// Starts the CRM on 127.0.0.1 (random port) serving `data_dir/*.json`.
 /// Its URL ends in `/odata`; its secret is the bearer token.
@@ -64,7 +62,7 @@ async fn entity_set(
             format!("Resource not found for the segment '{name}'"),
         );
     };
-    let props = properties(rows);
+    let props = s.lookup.properties(&name);
     let mut filter = None;
     let mut select: Option<Vec<String>> = None;
     let mut top: Option<usize> = None;
@@ -112,8 +110,22 @@ async fn entity_set(
             );
         }
     }
-    let matching: Vec<&Map<String, Value>> = rows
-        .iter()
+    // the index narrows the rows to those with one of the values; the
+    // comparison below decides, as it does without the index
+    let narrowed = filter.as_ref().and_then(|conditions| {
+        s.lookup.any_of(
+            &s.data,
+            &name,
+            conditions
+                .iter()
+                .map(|c| (c.field.as_str(), c.value.as_str())),
+        )
+    });
+    let candidates: Box<dyn Iterator<Item = &Map<String, Value>>> = match &narrowed {
+        Some(numbers) => Box::new(numbers.iter().map(|&i| &rows[i as usize])),
+        None => Box::new(rows.iter()),
+    };
+    let matching: Vec<&Map<String, Value>> = candidates
         .filter(|row| match &filter {
             None => true,
             Some(conditions) => conditions.iter().any(|c| {
@@ -184,14 +196,14 @@ fn metadata(s: &Shared) -> Response {
     let mut types = String::new();
     let mut sets = String::new();
     for (name, rows) in &s.data {
-        let props = properties(rows);
+        let props = s.lookup.properties(name);
         types.push_str(&format!("      <EntityType Name=\"{name}_type\">\n"));
         if let Some(key) = props.first() {
             types.push_str(&format!(
                 "        <Key><PropertyRef Name=\"{key}\"/></Key>\n"
             ));
         }
-        for p in &props {
+        for p in props {
             let numeric = rows.iter().any(|r| r.get(p).is_some_and(Value::is_number));
             let ty = if numeric { "Edm.Decimal" } else { "Edm.String" };
             types.push_str(&format!("        <Property Name=\"{p}\" Type=\"{ty}\"/>\n"));

@@ -15,6 +15,7 @@
 
 mod crm;
 mod filter;
+mod lookup;
 mod receiver;
 mod woningnet;
 
@@ -174,6 +175,8 @@ struct Shared {
     stop: watch::Sender<bool>,
     /// Entity sets / collections: name -> records, in file order.
     data: BTreeMap<String, Vec<Map<String, Value>>>,
+    /// Property names and value indexes of `data`.
+    lookup: lookup::Lookup,
 }
 
 /// Reads every `*.json` array of objects in `dir`, by file stem.
@@ -238,6 +241,7 @@ async fn spawn(
         requests: AtomicU32::new(0),
         log: Mutex::new(Vec::new()),
         stop,
+        lookup: lookup::Lookup::new(&data),
         data,
     });
     let app = router(shared.clone()).layer(axum::middleware::from_fn_with_state(

@@ -20,7 +20,7 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::{Map, Value};
 
-use super::{comparable, encode, error, properties, AuthStyle, Knobs, RunningServer, Shared};
+use super::{comparable, encode, error, AuthStyle, Knobs, RunningServer, Shared};
 
 /// Starts WoningNet on 127.0.0.1 (random port) serving `data_dir/*.json`.
 /// Its URL ends in `/api/v1`; its secret is the API key.
@@ -46,12 +46,17 @@ async fn one(
     let Some(rows) = s.data.get(&collection) else {
         return error(StatusCode::NOT_FOUND, format!("no collection {collection}"));
     };
-    let Some(key) = properties(rows).into_iter().next() else {
+    let Some(key) = s.lookup.properties(&collection).first() else {
         return error(StatusCode::NOT_FOUND, "not found");
     };
-    match rows
+    let candidates = s
+        .lookup
+        .candidates(&s.data, &collection, key, &id)
+        .unwrap_or_default();
+    match candidates
         .iter()
-        .find(|r| r.get(&key).and_then(comparable).as_deref() == Some(id.as_str()))
+        .map(|&i| &rows[i as usize])
+        .find(|r| r.get(key).and_then(comparable).as_deref() == Some(id.as_str()))
     {
         Some(row) => axum::Json(Value::Object(row.clone())).into_response(),
         None => error(StatusCode::NOT_FOUND, "not found"),
@@ -66,7 +71,7 @@ async fn list(
     let Some(rows) = s.data.get(&collection) else {
         return error(StatusCode::NOT_FOUND, format!("no collection {collection}"));
     };
-    let props = properties(rows);
+    let props = s.lookup.properties(&collection);
     let mut page = 1usize;
     let mut limit = s.knobs.page_size.max(1);
     let mut cursor: Option<usize> = None;
@@ -95,8 +100,18 @@ async fn list(
             }
         }
     }
-    let matching: Vec<&Map<String, Value>> = rows
-        .iter()
+    // the index narrows the rows to those with the first filter's value;
+    // the comparison below decides, as it does without the index
+    let narrowed = filters.first().and_then(|(field, value)| {
+        s.lookup
+            .candidates(&s.data, &collection, field, value)
+            .map(<[u32]>::to_vec)
+    });
+    let candidates: Box<dyn Iterator<Item = &Map<String, Value>>> = match &narrowed {
+        Some(numbers) => Box::new(numbers.iter().map(|&i| &rows[i as usize])),
+        None => Box::new(rows.iter()),
+    };
+    let matching: Vec<&Map<String, Value>> = candidates
         .filter(|row| {
             filters.iter().all(|(field, value)| {
                 row.get(field).and_then(comparable).as_deref() == Some(value.as_str())
