@@ -38,10 +38,11 @@ import urllib.parse
 import zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, "target/release/inzage")
-GEN = os.path.join(ROOT, "target/release/inzage-corporation")
-SERVERS = os.path.join(ROOT, "target/release/inzage-test-servers")
-MAIL_SCAN = os.path.join(ROOT, "target/release/examples/mail_scan")
+BIN_DIR = os.path.join(ROOT, os.environ.get("BIN_DIR", "target/release"))
+BIN = os.path.join(BIN_DIR, "inzage")
+GEN = os.path.join(BIN_DIR, "inzage-corporation")
+SERVERS = os.path.join(BIN_DIR, "inzage-test-servers")
+MAIL_SCAN = os.path.join(BIN_DIR, "examples/mail_scan")
 
 ENV = os.environ.get
 OUT = os.path.abspath(ENV("OUT", os.path.join(ROOT, "bench/out/corporation")))
@@ -52,6 +53,7 @@ MAILS = ENV("MAILS", "1G").split()
 MAIL_RUNS = int(ENV("MAIL_RUNS", "3"))
 SMALL = ENV("SMALL", "1") == "1"  # also the 10,000-relatie estate, for flat memory
 PG_URL = ENV("INZAGE_BENCH_PG_URL") or ENV("INZAGE_TEST_PG_URL")
+RELATIES = int(ENV("RELATIES", "100000"))  # smaller for a smoke test of the harness
 PARTS = ENV("PARTS", "exports mail").split()  # which parts to run
 
 
@@ -359,6 +361,8 @@ def mail_bench(archive, address, export_cmd, env):
         "mail_scan (the mail connector alone)": [MAIL_SCAN, archive, "--email", address],
         "rg -c -F": ["rg", "-c", "-F", address, archive],
     }
+    if not os.path.exists(MAIL_SCAN):
+        del tools["mail_scan (the mail connector alone)"]
     rows = {}
     for cache in ("cold", "warm"):
         for tool, cmd in tools.items():
@@ -427,7 +431,7 @@ def main():
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     report = [f"### Run of {stamp}", "", f"machine: {machine()}", f"uptime at start: {open('/proc/loadavg').read().strip()}", ""]
     results = {"stamp": stamp, "sets": {}}
-    have = ensure_estate(OUT, 100_000, MAILS)
+    have = ensure_estate(OUT, RELATIES, MAILS, scale=100_000 // RELATIES)
     report.append("estate: " + ", ".join(f"{k} {v}" for k, v in have.items()) + "")
     report.append("")
     tenants = choose_tenants(OUT, TENANTS, SEED)
@@ -460,7 +464,7 @@ def main():
         finally:
             servers.stop()
     if SMALL and "exports" in PARTS:
-        have_small = ensure_estate(small_out, 10_000, [MAILS[0]], scale=10)
+        have_small = ensure_estate(small_out, RELATIES // 10, [MAILS[0]], scale=10 * 100_000 // RELATIES)
         small_tenants = choose_tenants(small_out, TENANTS, SEED)
         servers = Servers(small_out, 0)
         try:

@@ -56,6 +56,9 @@ pub(crate) struct Gen {
     next_reactie: u32,
     next_signalering: u32,
     used: BTreeSet<String>,
+    /// Set once the BSN test range gave no new number in 64 tries: from then
+    /// on BSNs repeat without trying (large benchmark estates).
+    bsn_range_full: bool,
 }
 
 /// How a person's name is chosen.
@@ -84,6 +87,7 @@ impl Gen {
             next_reactie: 1_000_000,
             next_signalering: 0,
             used: BTreeSet::new(),
+            bsn_range_full: false,
         }
     }
 
@@ -158,11 +162,14 @@ impl Gen {
                     .collect::<String>();
             }
         };
-        for _ in 0..64 {
-            let v = make(&mut self.rng);
-            if self.used.insert(v.clone()) {
-                return v;
+        if !self.bsn_range_full {
+            for _ in 0..64 {
+                let v = make(&mut self.rng);
+                if self.used.insert(v.clone()) {
+                    return v;
+                }
             }
+            self.bsn_range_full = true;
         }
         make(&mut self.rng)
     }

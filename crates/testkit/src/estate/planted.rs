@@ -195,7 +195,8 @@ fn sentences(g: &mut Gen, p: usize, text: &mut Text, count: usize) {
     let owner = g.e.people[p].clone();
     let people = others(g, p);
     for _ in 0..count {
-        let q = g.e.people[*g.rng.pick(&people)].clone();
+        let qi = *g.rng.pick(&people);
+        let q = g.e.people[qi].clone();
         let same_home = q.household == owner.household;
         let kn = Some(q.klantnummer.as_str());
         match g.rng.below(10) {
@@ -245,13 +246,7 @@ fn sentences(g: &mut Gen, p: usize, text: &mut Text, count: usize) {
                 text.lit(". ");
             }
             4 if !same_home => {
-                let u = address_of(
-                    g,
-                    g.e.people
-                        .iter()
-                        .position(|x| x.klantnummer == q.klantnummer)
-                        .unwrap_or(0),
-                );
+                let u = address_of(g, qi);
                 text.lit("De overlast komt van ");
                 let written = if g.rng.chance(50) {
                     format!("{} {}", u.postcode, u.huisnummer)
