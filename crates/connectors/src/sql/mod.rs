@@ -296,18 +296,15 @@ impl SqlConnector {
                 "the database file is damaged or truncated (SQLite: database disk image is malformed); restore or copy it again".into(),
             ),
             (Backend::Sqlite(..), _) if lower.starts_with("no such table") => Some(format!(
-                "table `{}` is missing for dataset `{}`; check the query in connectors.toml against the database (wrong file or version?)",
+                "table `{}` is missing; check the query in connectors.toml against the database (wrong file or version?)",
                 crate::limits::excerpt(lower.trim_start_matches("no such table:").trim(), 60),
-                query.dataset
             )),
             (Backend::Sqlite(..), _) if lower.starts_with("no such column") => Some(format!(
-                "column `{}` is missing for dataset `{}`; check the query in connectors.toml",
+                "column `{}` is missing; check the query in connectors.toml",
                 crate::limits::excerpt(lower.trim_start_matches("no such column:").trim(), 60),
-                query.dataset
             )),
             (Backend::Postgres(..), Some("42P01")) => Some(format!(
-                "a table is missing for dataset `{}` ({}); check the query in connectors.toml and the search_path",
-                query.dataset,
+                "a table is missing ({}); check the query in connectors.toml and the search_path",
                 crate::limits::excerpt(&db_message, 120)
             )),
             (Backend::Postgres(..), Some("57014")) => Some(format!(
@@ -564,7 +561,8 @@ impl Connector for SqlConnector {
                     parameter: query.parameter,
                 };
                 let columns = self.describe(&query.sql, &place).await?;
-                let location = format!("{} dataset `{}`", self.location(), dataset.spec.name);
+                // The place only: the matcher's messages name the dataset.
+                let location = self.location();
                 let matcher =
                     TableMatcher::new(&self.config.id, &dataset.spec, &columns, &location)?;
                 matcher.require_declared(&location)?;
@@ -730,6 +728,44 @@ mod tests {
         );
     }
 
+    /// Each part of a check failure is said once: the place, then the
+    /// dataset, then the cause (never "dataset `X`: dataset `X`: ...").
+    #[tokio::test]
+    async fn check_failures_name_the_dataset_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = database(dir.path()).await;
+        let with = |extra: &str| {
+            let config: SqlConfig = toml::from_str(&format!(
+                "id = \"erp\"\nlabel = \"ERP\"\nurl = \"sqlite:{}\"\n[[dataset]]\nname = \"Relatie\"\nquery = \"SELECT * FROM relatie WHERE klantnummer = :klantnummer\"\n{extra}",
+                good.display()
+            ))
+            .unwrap();
+            SqlConnector::new(config, &Variables::from_env()).unwrap()
+        };
+        let missing_column =
+            with("match = { klantnummer = \"klantnr\" }\nfields = { klantnummer = \"x\" }\n");
+        let undeclared =
+            with("match = { klantnummer = \"klantnummer\" }\nfields = { klantnummer = \"x\" }\n");
+        let missing_table = {
+            let config: SqlConfig = toml::from_str(&format!(
+                "id = \"erp\"\nlabel = \"ERP\"\nurl = \"sqlite:{}\"\n[[dataset]]\nname = \"Relatie\"\nquery = \"SELECT * FROM relaties WHERE klantnummer = :klantnummer\"\nmatch = {{ klantnummer = \"klantnummer\" }}\nfields = {{ klantnummer = \"x\" }}\n",
+                good.display()
+            ))
+            .unwrap();
+            SqlConnector::new(config, &Variables::from_env()).unwrap()
+        };
+        for (erp, expected) in [
+            (missing_column, "column `klantnr` not found"),
+            (undeclared, "columns not declared in connectors.toml: email"),
+            (missing_table, "table `relaties` is missing"),
+        ] {
+            let m = erp.check().await.unwrap_err().to_string();
+            assert!(m.contains(expected), "{m}");
+            assert_eq!(m.matches("dataset `Relatie`").count(), 1, "{m}");
+            assert_eq!(m.matches("erp.sqlite").count(), 1, "{m}");
+        }
+    }
+
     /// The database fault matrix: each broken database fails with its own
     /// cause, its dataset and query, and never the bound value.
     #[tokio::test]
@@ -778,7 +814,7 @@ mod tests {
         }
         let m = message(connector(&empty_db).check().await.unwrap_err());
         assert!(
-            m.contains("table `relatie` is missing for dataset `Relatie`"),
+            m.contains("dataset `Relatie` (query by klantnummer): query cannot be prepared: table `relatie` is missing"),
             "{m}"
         );
 
