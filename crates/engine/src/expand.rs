@@ -17,6 +17,7 @@ use tracing::{debug, info, warn};
 use crate::findings::{
     Findings, Identity, IdentityStatus, Learned, SourceReport, SourceStatus, Withheld,
 };
+use crate::progress::{Observer, SourceEvent};
 use crate::trust::withdraw_untrusted;
 
 /// A source as the engine uses it.
@@ -53,6 +54,7 @@ pub enum RequestError {
 pub struct Engine {
     sources: Vec<Source>,
     options: EngineOptions,
+    observer: Option<Observer>,
 }
 
 struct SourceState {
@@ -63,7 +65,23 @@ struct SourceState {
 impl Engine {
     /// An engine over the given sources.
     pub fn new(sources: Vec<Source>, options: EngineOptions) -> Engine {
-        Engine { sources, options }
+        Engine {
+            sources,
+            options,
+            observer: None,
+        }
+    }
+
+    /// The same engine, reporting every source's progress to `observer`.
+    pub fn with_observer(mut self, observer: Observer) -> Engine {
+        self.observer = Some(observer);
+        self
+    }
+
+    fn notify(&self, event: SourceEvent) {
+        if let Some(observer) = &self.observer {
+            observer(event);
+        }
     }
 
     /// Finds everything about the person the request names.
@@ -92,6 +110,11 @@ impl Engine {
                     identifiers,
                     fetched_at: self.options.fetched_at,
                 };
+                self.notify(SourceEvent::Asked {
+                    source: source.connector.id().to_string(),
+                    round: rounds,
+                    identifiers: request.identifiers.len(),
+                });
                 async move {
                     let started = Instant::now();
                     let result =
@@ -113,12 +136,22 @@ impl Engine {
                 match result {
                     Ok(outcome) => {
                         info!(source = %id, records = outcome.records.len(), ms = elapsed.as_millis() as u64, "source answered");
+                        self.notify(SourceEvent::Answered {
+                            source: id.clone(),
+                            round: rounds,
+                            records: outcome.records.len(),
+                        });
                         run.absorb(outcome, rounds);
                     }
                     Err(err) => {
                         warn!(source = %id, "source failed");
                         debug!(source = %id, error = %err, "failure detail");
-                        run.states[index].failed = Some(err.clean_message());
+                        let reason = err.clean_message();
+                        self.notify(SourceEvent::Failed {
+                            source: id.clone(),
+                            reason: reason.clone(),
+                        });
+                        run.states[index].failed = Some(reason);
                     }
                 }
             }

@@ -12,6 +12,7 @@
 
 pub mod expand;
 pub mod findings;
+pub mod progress;
 pub mod protect;
 pub mod trust;
 
@@ -19,3 +20,4 @@ pub use expand::{Engine, EngineOptions, RequestError, Source};
 pub use findings::{
     Findings, Identity, IdentityStatus, Learned, SourceReport, SourceStatus, Withheld,
 };
+pub use progress::{Observer, SourceEvent};
