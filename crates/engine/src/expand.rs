@@ -321,7 +321,8 @@ impl Run {
         self.review.push(ReviewItem {
             source: record.source.clone(),
             dataset: record.dataset.clone(),
-            location: format!("{} (key {})", record.location, record.key),
+            key: record.key.clone(),
+            location: record.location.clone(),
             reason: format!(
                 "matched a shared identifier ({}) but belongs to another person; left out",
                 record

@@ -630,6 +630,7 @@ impl Connector for CsvConnector {
                                 outcome.review.push(ReviewItem {
                                     source: config.id.clone(),
                                     dataset: dataset.spec.name.clone(),
+                                    key: record.key.clone(),
                                     location: location.clone(),
                                     reason: format!("record `{}` kept with damaged text: {damage}", excerpt(&record.key, 40)),
                                     may_be_other_person: false,

@@ -400,10 +400,14 @@ impl MailConnector {
         }
         for p in found.problems {
             let line = p.line.map(|l| format!(" (line {l})")).unwrap_or_default();
+            // An unreadable message has no key of its own beyond where it
+            // stands (with its Message-ID, when it has one).
+            let location = format!("{}{line}", self.shown(&p.location));
             outcome.review.push(ReviewItem {
                 source: self.config.id.clone(),
                 dataset: dataset.spec.name.clone(),
-                location: format!("{}{line}", self.shown(&p.location)),
+                key: location.clone(),
+                location,
                 reason: format!(
                     "message could not be read completely ({}); check it by hand",
                     p.reason
