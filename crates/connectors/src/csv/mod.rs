@@ -423,7 +423,7 @@ impl CsvFile {
                 if text.is_empty() {
                     Value::Null
                 } else {
-                    Value::Text(text)
+                    Value::Text(inzage_core::record::unix_line_breaks(&text).into_owned())
                 }
             })
             .collect();
@@ -685,7 +685,7 @@ mod tests {
         );
         assert_eq!(
             found.records[0].get("Notitie"),
-            Some(&Value::Text("eerste\r\ntweede".into()))
+            Some(&Value::Text("eerste\ntweede".into()))
         );
         assert_eq!(
             found.records[1].get("Notitie"),
