@@ -584,6 +584,11 @@ impl Connector for MailConnector {
         "mail"
     }
 
+    /// True: the whole archive is scanned on every fetch.
+    fn scans_everything(&self) -> bool {
+        true
+    }
+
     fn label(&self) -> &str {
         &self.config.label
     }
