@@ -7,7 +7,6 @@
 
 mod commands;
 mod exit;
-mod fixture_servers;
 mod logging;
 
 use std::path::PathBuf;

@@ -33,6 +33,7 @@ use inzage_core::{Connector, FetchOutcome, FetchRequest, Identifier, IdentifierK
 use tracing::{debug, info, warn};
 
 use crate::findings::Findings;
+use crate::progress::{Observer, SourceEvent};
 use crate::run::{Call, Phase, Run};
 
 /// A source as the engine uses it.
@@ -70,6 +71,7 @@ pub enum RequestError {
 pub struct Engine {
     sources: Vec<Source>,
     options: EngineOptions,
+    observer: Option<Observer>,
 }
 
 /// One finished call.
@@ -82,7 +84,23 @@ struct Answer {
 impl Engine {
     /// An engine over the given sources.
     pub fn new(sources: Vec<Source>, options: EngineOptions) -> Engine {
-        Engine { sources, options }
+        Engine {
+            sources,
+            options,
+            observer: None,
+        }
+    }
+
+    /// The same engine, reporting every source's progress to `observer`.
+    pub fn with_observer(mut self, observer: Observer) -> Engine {
+        self.observer = Some(observer);
+        self
+    }
+
+    fn notify(&self, event: SourceEvent) {
+        if let Some(observer) = &self.observer {
+            observer(event);
+        }
     }
 
     /// Finds everything about the person the request names.
@@ -145,6 +163,11 @@ impl Engine {
             identifiers = ?request.identifiers.iter().map(Identifier::masked).collect::<Vec<_>>(),
             "asked with"
         );
+        self.notify(SourceEvent::Asked {
+            source: source.connector.id().to_string(),
+            round: call.round,
+            identifiers: request.identifiers.len(),
+        });
         async move {
             let started = Instant::now();
             let result =
@@ -168,12 +191,22 @@ impl Engine {
         match answer.result {
             Ok(outcome) => {
                 info!(source = %id, records = outcome.records.len(), ms = answer.elapsed.as_millis() as u64, "source answered");
+                self.notify(SourceEvent::Answered {
+                    source: id.to_string(),
+                    round: answer.call.round,
+                    records: outcome.records.len(),
+                });
                 run.absorb(answer.call, outcome);
             }
             Err(err) => {
                 warn!(source = %id, "source failed");
                 debug!(source = %id, error = %err, "failure detail");
-                run.fail(answer.call, err.clean_message());
+                let reason = err.clean_message();
+                self.notify(SourceEvent::Failed {
+                    source: id.to_string(),
+                    reason: reason.clone(),
+                });
+                run.fail(answer.call, reason);
             }
         }
     }

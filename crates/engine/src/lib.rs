@@ -12,6 +12,7 @@
 
 pub mod expand;
 pub mod findings;
+pub mod progress;
 pub mod protect;
 mod run;
 pub mod trust;
@@ -20,3 +21,4 @@ pub use expand::{Engine, EngineOptions, RequestError, Source};
 pub use findings::{
     Findings, Identity, IdentityStatus, Learned, SourceReport, SourceStatus, Withheld,
 };
+pub use progress::{Observer, SourceEvent};

@@ -10,7 +10,7 @@ use crate::exit::Failure;
 
 /// Updates every configured mail index; prints one line each.
 pub async fn run(path: &Path) -> Result<(), Failure> {
-    let config = super::load_config(path)?;
+    let config = inzage_app::load_config(path)?;
     let mut any = false;
     for c in &config.connectors {
         let ConnectorConfig::Mail(mail) = c else {
