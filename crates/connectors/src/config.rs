@@ -249,7 +249,7 @@ impl Config {
                 return Err(ConfigError::Invalid(problems));
             }
         };
-        let register = Register {
+        let mut register = Register {
             organisation: raw.organisation,
             purposes: raw.purposes,
             recipients: raw.recipients,
@@ -257,6 +257,17 @@ impl Config {
             categories: raw.categories,
             identifiers: raw.identifiers,
         };
+        // A kind that some dataset writes in its own form is compared in a
+        // normal form: the declared one, else numbers without prefix and
+        // leading zeros.
+        for connector in &raw.connector {
+            for dataset in connector.datasets() {
+                for kind in dataset.forms.keys() {
+                    let rule = register.identifiers.entry(*kind).or_default();
+                    rule.form.get_or_insert_with(Default::default);
+                }
+            }
+        }
         let locator = Locator::new(text);
         if let Err(message) = register.organisation.tz() {
             problems.push(problem(
@@ -266,6 +277,14 @@ impl Config {
             ));
         }
         for (kind, rule) in &register.identifiers {
+            let has_forms = rule.form.is_some() || !rule.forms.is_empty();
+            if has_forms && !inzage_core::identifier::takes_forms(*kind) {
+                problems.push(problem(
+                    locator.line(&["identifiers", kind.as_str()]),
+                    format!("[identifiers.{kind}] declares forms, but {kind} has its own normalisation"),
+                    "forms apply to klantnummer, contractnummer and woningnet; remove `form` and `forms` here",
+                ));
+            }
             if let Err(err) = regex::Regex::new(&rule.pattern) {
                 problems.push(problem(
                     locator.line(&["identifiers", kind.as_str(), "pattern"]),
@@ -354,7 +373,13 @@ impl Config {
         let connectors = raw
             .connector
             .into_iter()
-            .map(|c| c.with_base_dir(&base))
+            .map(|c| {
+                let mut c = c.with_base_dir(&base);
+                for dataset in c.datasets_mut() {
+                    register.resolve_forms(dataset);
+                }
+                c
+            })
             .collect();
         let fixture_servers = raw
             .fixture_server

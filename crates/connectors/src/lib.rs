@@ -65,6 +65,17 @@ impl ConnectorConfig {
         }
     }
 
+    /// The datasets' register information, to be completed at load time.
+    pub(crate) fn datasets_mut(&mut self) -> Vec<&mut DatasetSpec> {
+        match self {
+            ConnectorConfig::Csv(c) => c.dataset.iter_mut().map(|d| &mut d.spec).collect(),
+            ConnectorConfig::Mail(c) => c.dataset.iter_mut().map(|d| &mut d.spec).collect(),
+            ConnectorConfig::Xlsx(c) => c.dataset.iter_mut().map(|d| &mut d.spec).collect(),
+            ConnectorConfig::Sql(c) => c.dataset.iter_mut().map(|d| &mut d.spec).collect(),
+            ConnectorConfig::Http(c) => c.dataset.iter_mut().map(|d| &mut d.spec).collect(),
+        }
+    }
+
     /// The per-connector timeout, when set.
     pub fn timeout(&self) -> Option<Duration> {
         let secs = match self {

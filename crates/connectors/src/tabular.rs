@@ -135,7 +135,7 @@ impl<'a> TableMatcher<'a> {
                 .columns()
                 .into_iter()
                 .filter_map(|c| identifier_text(&self.typed(row, c)))
-                .filter_map(|t| Identifier::new(kind, &t))
+                .filter_map(|t| self.spec.identifier(kind, &t))
                 .collect(),
         }
     }
@@ -201,7 +201,7 @@ impl<'a> TableMatcher<'a> {
         request: &FetchRequest,
     ) -> Record {
         let owner = self.spec.owner_column().and_then(|(kind, col)| {
-            identifier_text(&self.typed(row, col)).and_then(|t| Identifier::new(kind, &t))
+            identifier_text(&self.typed(row, col)).and_then(|t| self.spec.identifier(kind, &t))
         });
         let mut yields: Vec<Identifier> = self
             .spec

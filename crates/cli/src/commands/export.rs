@@ -340,8 +340,11 @@ fn requested_identifier(
             )))
         }
     };
-    let id =
-        Identifier::new(kind, raw).ok_or_else(|| Failure::Usage(anyhow!("{flag} is empty")))?;
+    let id = register.identifier(kind, raw).ok_or_else(|| {
+        Failure::Usage(anyhow!(
+            "{flag} is empty or not written as a {kind} (see [identifiers.{kind}] in connectors.toml)"
+        ))
+    })?;
     register
         .validate_identifier(kind, &id.value)
         .map_err(|e| Failure::Usage(anyhow!("{flag}: {e}")))?;

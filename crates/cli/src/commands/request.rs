@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, Context};
 use chrono::{NaiveDate, Utc};
 use clap::{ArgGroup, Args, Subcommand, ValueEnum};
-use inzage_core::{Identifier, IdentifierKind, Lang};
+use inzage_core::{IdentifierKind, Lang};
 use inzage_requests::letter::{self, LetterKind};
 use inzage_requests::{
     Channel, NewRequest, Outcome, Request, RequestKind, RequestsConfig, RequestsError, Store, Term,
@@ -251,8 +251,11 @@ pub async fn run(config_path: &Path, command: RequestCommand) -> Result<(), Fail
                     )))
                 }
             };
-            let subject = Identifier::new(kind, raw)
-                .ok_or_else(|| Failure::Usage(anyhow!("{flag} is empty")))?;
+            let subject = register.identifier(kind, raw).ok_or_else(|| {
+                Failure::Usage(anyhow!(
+                    "{flag} is empty or not written as a {kind} (see [identifiers.{kind}] in connectors.toml)"
+                ))
+            })?;
             register
                 .validate_identifier(kind, &subject.value)
                 .map_err(|e| Failure::Usage(anyhow!("{flag}: {e}")))?;

@@ -355,7 +355,13 @@ impl MailConnector {
         }
         let sources = self.config.sources()?;
         let email_values: Vec<String> = emails.iter().map(|i| i.value.to_lowercase()).collect();
-        let token_values: Vec<String> = tokens.iter().map(|i| i.value.to_uppercase()).collect();
+        // Tokens are searched as the archive's dataset writes them.
+        let tokens: Vec<(Identifier, String)> = tokens
+            .into_iter()
+            .filter_map(|i| dataset.spec.written(&i).map(|w| (i, w)))
+            .collect();
+        let token_values: Vec<String> = tokens.iter().map(|(_, w)| w.to_uppercase()).collect();
+        let tokens: Vec<Identifier> = tokens.into_iter().map(|(i, _)| i).collect();
         let found = search(
             &sources,
             &Search {

@@ -27,8 +27,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use inzage_core::{
-    CheckReport, Connector, DatasetSpec, FetchOutcome, FetchRequest, Identifier, PersonName,
-    SourceError, Value,
+    CheckReport, Connector, DatasetSpec, FetchOutcome, FetchRequest, PersonName, SourceError, Value,
 };
 use serde::Deserialize;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -337,13 +336,13 @@ impl SqlConnector {
     async fn query(
         &self,
         sql: &str,
-        id: &Identifier,
+        value: &str,
         place: &QueryPlace<'_>,
     ) -> Result<(Vec<String>, Vec<Vec<Value>>), SourceError> {
         match &self.backend {
             Backend::Sqlite(pool, _) => {
                 let rows = sqlx::query(sql)
-                    .bind(&id.value)
+                    .bind(value)
                     .fetch_all(pool)
                     .await
                     .map_err(|e| self.db_error("query failed", place, e))?;
@@ -364,7 +363,7 @@ impl SqlConnector {
                     .await
                     .map_err(|e| self.db_error("cannot start a read-only transaction", place, e))?;
                 let rows = sqlx::query(sql)
-                    .bind(&id.value)
+                    .bind(value)
                     .fetch_all(&mut *tx)
                     .await
                     .map_err(|e| self.db_error("query failed", place, e))?;
@@ -602,7 +601,12 @@ impl Connector for SqlConnector {
                     dataset: &dataset.spec.name,
                     parameter: query.parameter,
                 };
-                let (headers, rows) = self.query(&query.sql, id, &place).await?;
+                // Asked in the dataset's own form; a value that has no
+                // such form cannot mean this person there.
+                let Some(value) = dataset.spec.written(id) else {
+                    continue;
+                };
+                let (headers, rows) = self.query(&query.sql, &value, &place).await?;
                 if rows.is_empty() {
                     continue;
                 }
@@ -631,7 +635,7 @@ impl Connector for SqlConnector {
 mod tests {
     use super::*;
     use chrono::{NaiveDate, Utc};
-    use inzage_core::IdentifierKind;
+    use inzage_core::{Identifier, IdentifierKind};
     use sqlx::{Connection, SqliteConnection};
 
     /// A small SQLite database with the types the ERP uses, and a blob.
