@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
 use inzage_core::register::{
-    Category, IdentifierRule, Organisation, Purpose, Recipient, Register, Retention,
+    Category, IdentifierRule, Organisation, Position, Purpose, Recipient, Register, Retention,
 };
 use inzage_core::{IdentifierKind, ProtectSettings};
 use serde::Deserialize;
@@ -324,6 +324,30 @@ impl Config {
                         locator.line(&at),
                         format!("connector `{}`: {}", connector.id(), issue.message),
                         &issue.hint,
+                    ));
+                }
+            }
+            for (di, dataset) in connector.datasets().iter().enumerate() {
+                let allowed = match connector {
+                    ConnectorConfig::Csv(_) => Some(Position::Line),
+                    ConnectorConfig::Xlsx(_) => Some(Position::Row),
+                    _ => None,
+                };
+                if let Some(position) = dataset.key_position().filter(|p| Some(*p) != allowed) {
+                    let dindex = di.to_string();
+                    problems.push(problem(
+                        locator.line(&["connector", &index, "dataset", &dindex, "key"]),
+                        format!(
+                            "connector `{}`: dataset `{}`: key position `{}` does not exist in this kind of source",
+                            connector.id(),
+                            dataset.name,
+                            match position { Position::Line => "line", Position::Row => "row" }
+                        ),
+                        match allowed {
+                            Some(Position::Line) => "a CSV export is keyed by `{ position = \"line\" }`",
+                            Some(Position::Row) => "a spreadsheet is keyed by `{ position = \"row\" }`",
+                            None => "only csv and xlsx sources have positions; name the key column",
+                        },
                     ));
                 }
             }

@@ -15,6 +15,7 @@ pub mod mail;
 pub mod secrets;
 pub mod sql;
 pub mod tabular;
+pub mod timestamps;
 pub mod xlsx;
 
 use std::path::Path;

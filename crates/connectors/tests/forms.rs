@@ -114,7 +114,10 @@ async fn every_source_is_asked_in_its_own_form_and_answers_in_the_normal_form() 
         .register
         .identifier(IdentifierKind::Klantnummer, "k-01001")
         .unwrap();
-    assert_eq!(subject.value, "K-1001", "the request is read in the normal form");
+    assert_eq!(
+        subject.value, "K-1001",
+        "the request is read in the normal form"
+    );
     let vars = Variables::from_env();
     let erp = config.connectors[0].build(&vars).unwrap();
     let survey = config.connectors[1].build(&vars).unwrap();
@@ -125,13 +128,22 @@ async fn every_source_is_asked_in_its_own_form_and_answers_in_the_normal_form() 
 
     let found = survey.fetch(&ask(subject.clone())).await.unwrap();
     let keys: Vec<&str> = found.records.iter().map(|r| r.key.as_str()).collect();
-    assert_eq!(keys, ["1"], "0001001 is the subject; the bare 1001 is not in this form");
+    assert_eq!(
+        keys,
+        ["1"],
+        "0001001 is the subject; the bare 1001 is not in this form"
+    );
     assert_eq!(found.records[0].yields, vec![subject.clone()]);
     assert_eq!(found.records[0].matched_on, vec![subject]);
 
     // A value that does not have the normal form is never sent anywhere.
     let bare = Identifier::new(IdentifierKind::Klantnummer, "1001").unwrap();
-    assert!(erp.fetch(&ask(bare.clone())).await.unwrap().records.is_empty());
+    assert!(erp
+        .fetch(&ask(bare.clone()))
+        .await
+        .unwrap()
+        .records
+        .is_empty());
     assert!(survey.fetch(&ask(bare)).await.unwrap().records.is_empty());
 }
 

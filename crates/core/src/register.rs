@@ -387,6 +387,15 @@ pub struct FieldDetails {
     /// source stores as a float is shown exactly as written: `712.50`.
     #[serde(default)]
     pub scale: Option<u32>,
+    /// For a `datetime` field: the IANA time zone (`Europe/Amsterdam`) in
+    /// which the source writes times without an offset; they are then kept
+    /// with the offset that applied.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+    /// For a `list` field written as text: the separator between items
+    /// (default `,`); items are trimmed.
+    #[serde(default)]
+    pub separator: Option<String>,
     /// Which attribute of the person this field holds, for the report's
     /// merged view of the person (`voornamen`, `achternaam`, `geboortedatum`,
     /// `email`, `telefoon`, `straat`, `postcode`, `woonplaats`, ...).
@@ -437,6 +446,16 @@ pub enum FieldType {
     Integer,
     /// An exact decimal (money).
     Decimal,
+    /// A date and time: ISO 8601 (`2021-05-21T06:18:00+02:00`, `2021-05-21
+    /// 06:18`, `Z`) or the Dutch forms (`21-05-2021 06:18`, `21/05/2021
+    /// 06:18:00`, `21 mei 2021 06:18`); with an offset it is kept with its
+    /// offset, without one it is a local time (in `time_zone` when declared).
+    Datetime,
+    /// True or false: `ja`/`nee`, `j`/`n`, `true`/`false`, `waar`/`onwaar`,
+    /// `yes`/`no`, `1`/`0`.
+    Boolean,
+    /// A list: a JSON array, or text split at `separator` (default `,`).
+    List,
 }
 
 /// Columns (or JSON fields) that hold an identifier.
@@ -447,16 +466,39 @@ pub enum ColumnRef {
     One(String),
     /// Several columns (e-mail 1, e-mail 2).
     Many(Vec<String>),
+    /// A record's place in its file, as the key of an export without an id
+    /// column: `key = { position = "line" }` (CSV) or `"row"` (XLSX).
+    Position(PositionKey),
     /// The parts of a person identifier.
     Person(PersonColumns),
 }
 
+/// `{ position = "line" | "row" }`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PositionKey {
+    /// Which position.
+    pub position: Position,
+}
+
+/// A record's place in its file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Position {
+    /// The physical line of a CSV file where the record starts (1-based,
+    /// the header is line 1; a quoted value over several lines counts them).
+    Line,
+    /// The row number of a spreadsheet, as Excel shows it.
+    Row,
+}
+
 impl ColumnRef {
-    /// Every column name referred to.
+    /// Every column name referred to (none for a position).
     pub fn columns(&self) -> Vec<&str> {
         match self {
             ColumnRef::One(c) => vec![c.as_str()],
             ColumnRef::Many(cs) => cs.iter().map(String::as_str).collect(),
+            ColumnRef::Position(_) => Vec::new(),
             ColumnRef::Person(p) => p.columns(),
         }
     }
@@ -641,6 +683,14 @@ impl DatasetSpec {
         }
     }
 
+    /// The position that keys the records (`key = { position = "line" }`).
+    pub fn key_position(&self) -> Option<Position> {
+        match &self.key {
+            Some(ColumnRef::Position(p)) => Some(p.position),
+            _ => None,
+        }
+    }
+
     /// The single owner column, if declared.
     pub fn owner_column(&self) -> Option<(IdentifierKind, &str)> {
         self.owner
@@ -763,6 +813,18 @@ impl Register {
             });
         }
         for (name, spec) in &dataset.fields {
+            let details = spec.details();
+            if let Some(zone) = &details.time_zone {
+                if zone.parse::<chrono_tz::Tz>().is_err() {
+                    issues.push(RegisterIssue {
+                        path: vec!["fields".into(), name.clone()],
+                        message: format!(
+                            "field `{name}`: time_zone `{zone}` is not an IANA time zone"
+                        ),
+                        hint: "write for example time_zone = \"Europe/Amsterdam\"".into(),
+                    });
+                }
+            }
             match spec.category() {
                 None => issues.push(RegisterIssue {
                     path: vec!["fields".into(), name.clone()],
@@ -781,6 +843,17 @@ impl Register {
                     ),
                 }),
                 Some(_) => {}
+            }
+        }
+        for (section, refs) in [("match", &dataset.matches), ("yields", &dataset.yields)] {
+            for (kind, cols) in refs {
+                if matches!(cols, ColumnRef::Position(_)) {
+                    issues.push(RegisterIssue {
+                        path: vec![section.into(), kind.as_str().into()],
+                        message: format!("{section}.{kind} names a position, not a column"),
+                        hint: "a position can only be the record key (`key = { position = \"line\" }`); name the column that holds the identifier".into(),
+                    });
+                }
             }
         }
         for (kind, form) in &dataset.forms {
