@@ -141,3 +141,24 @@ fn the_people_index_must_name_a_sql_connector() {
         "{out}"
     );
 }
+
+/// `person = ...` is a closed list: a value outside it (a typo, an attribute
+/// the merged view does not know) is an error at its line, never a field
+/// silently missing from the merged view; `voorletters` is on the list.
+#[test]
+fn an_unknown_person_attribute_is_refused_and_voorletters_is_known() {
+    let needle = "person = \"tussenvoegsel\"";
+    let (code, out) = check(|c| c.replacen(needle, "person = \"tussenvoegsels\"", 1));
+    assert_eq!(code, 2, "{out}");
+    let line = out
+        .lines()
+        .find(|l| l.contains("unknown person attribute `tussenvoegsels`"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        line.contains(&format!("connectors.toml:{}:", line_of(needle))),
+        "{line}"
+    );
+    assert!(out.contains("voorletters, voornamen, roepnaam"), "{out}");
+    let (code, out) = check(|c| c.replacen(needle, "person = \"voorletters\"", 1));
+    assert_eq!(code, 0, "{out}");
+}

@@ -53,3 +53,15 @@ impl From<anyhow::Error> for Failure {
         Failure::Other(e)
     }
 }
+
+impl From<inzage_app::AppError> for Failure {
+    fn from(e: inzage_app::AppError) -> Failure {
+        use inzage_app::AppError;
+        match e {
+            AppError::Invalid { message, .. } => Failure::Usage(anyhow::anyhow!(message)),
+            AppError::SourcesFailed(message) => Failure::SourcesFailed(message),
+            AppError::NoData(message) => Failure::NoData(message),
+            AppError::Failed(message) => Failure::Other(anyhow::anyhow!(message)),
+        }
+    }
+}

@@ -397,8 +397,8 @@ pub struct FieldDetails {
     #[serde(default)]
     pub separator: Option<String>,
     /// Which attribute of the person this field holds, for the report's
-    /// merged view of the person (`voornamen`, `achternaam`, `geboortedatum`,
-    /// `email`, `telefoon`, `straat`, `postcode`, `woonplaats`, ...).
+    /// merged view of the person: one of [`crate::person::PERSON_ATTRIBUTES`]
+    /// (`config check` rejects any other).
     #[serde(default)]
     pub person: Option<String>,
     /// The field holds free text (a note, a mail body, a complaint) that may
@@ -843,6 +843,24 @@ impl Register {
                     ),
                 }),
                 Some(_) => {}
+            }
+            if let FieldSpec::Detailed(FieldDetails {
+                person: Some(attribute),
+                ..
+            }) = spec
+            {
+                if !crate::person::PERSON_ATTRIBUTES.contains(&attribute.as_str()) {
+                    issues.push(RegisterIssue {
+                        path: vec!["fields".into(), name.clone()],
+                        message: format!(
+                            "field `{name}`: unknown person attribute `{attribute}`"
+                        ),
+                        hint: format!(
+                            "use one of: {} (or leave `person` out: the field is then shown with its dataset only)",
+                            crate::person::PERSON_ATTRIBUTES.join(", ")
+                        ),
+                    });
+                }
             }
         }
         for (section, refs) in [("match", &dataset.matches), ("yields", &dataset.yields)] {

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Months, NaiveDate, Utc};
+use inzage_core::person::{display_form, normal_form};
 use inzage_core::register::FieldSpec;
 use inzage_core::{DatasetSpec, Lang, Record, Register};
 use inzage_engine::{Findings, IdentityStatus, Learned, SourceStatus};
@@ -349,10 +350,11 @@ fn categories(input: &ReportInput) -> Vec<CategoryRow> {
 
 fn person(input: &ReportInput, source_label: &dyn Fn(&str) -> String) -> Vec<AttributeRow> {
     let lang = input.lang;
-    // attribute -> normalised value -> (shown value, sources)
+    // attribute -> normal form -> (shown value, sources): one value written
+    // differently by two systems is one value, shown once.
     let mut values: BTreeMap<String, Vec<(String, String, BTreeSet<String>)>> = BTreeMap::new();
     let mut add = |attribute: &str, value: String, source: String| {
-        let key = value.trim().to_lowercase();
+        let key = normal_form(attribute, &value);
         if key.is_empty() {
             return;
         }
@@ -361,7 +363,11 @@ fn person(input: &ReportInput, source_label: &dyn Fn(&str) -> String) -> Vec<Att
             Some((_, _, sources)) => {
                 sources.insert(source);
             }
-            None => list.push((key, value.trim().to_string(), BTreeSet::from([source]))),
+            None => list.push((
+                key,
+                display_form(attribute, &value),
+                BTreeSet::from([source]),
+            )),
         }
     };
     let fmt = input.formatter();
@@ -397,7 +403,7 @@ fn person(input: &ReportInput, source_label: &dyn Fn(&str) -> String) -> Vec<Att
         };
         add(kind, identity.identifier.value.clone(), from);
     }
-    texts::ATTRIBUTE_ORDER
+    inzage_core::person::PERSON_ATTRIBUTES
         .iter()
         .filter_map(|attribute| {
             let list = values.remove(*attribute)?;

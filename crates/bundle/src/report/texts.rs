@@ -276,7 +276,9 @@ pub fn recipient_kind(kind: RecipientKind, lang: Lang) -> &'static str {
 /// Label of a person attribute in the merged view.
 pub fn attribute(id: &str, lang: Lang) -> String {
     let (nl, en) = match id {
+        "voorletters" => ("Voorletters", "Initials"),
         "voornamen" => ("Voornamen", "First names"),
+        "roepnaam" => ("Roepnaam", "Name used"),
         "tussenvoegsel" => ("Tussenvoegsel", "Surname prefix"),
         "achternaam" => ("Achternaam", "Surname"),
         "geboortedatum" => ("Geboortedatum", "Date of birth"),
@@ -285,6 +287,7 @@ pub fn attribute(id: &str, lang: Lang) -> String {
         "telefoon" => ("Telefoonnummer", "Phone number"),
         "straat" => ("Straat", "Street"),
         "huisnummer" => ("Huisnummer", "House number"),
+        "huisnummertoevoeging" => ("Huisnummertoevoeging", "House number suffix"),
         "postcode" => ("Postcode", "Postcode"),
         "woonplaats" => ("Woonplaats", "Town"),
         "iban" => ("Rekeningnummer", "Bank account"),
@@ -301,25 +304,6 @@ pub fn attribute(id: &str, lang: Lang) -> String {
         Lang::En => en.to_string(),
     }
 }
-
-/// The order of attributes in the merged view.
-pub const ATTRIBUTE_ORDER: &[&str] = &[
-    "voornamen",
-    "tussenvoegsel",
-    "achternaam",
-    "geboortedatum",
-    "geslacht",
-    "straat",
-    "huisnummer",
-    "postcode",
-    "woonplaats",
-    "email",
-    "telefoon",
-    "iban",
-    "klantnummer",
-    "contractnummer",
-    "woningnet",
-];
 
 /// A kind of redacted value with its count, in words (`2 telefoonnummers`).
 fn counted(kind: inzage_engine::protect::detect::Kind, n: usize, lang: Lang) -> String {
@@ -428,5 +412,21 @@ pub fn position_label(position: Position, lang: Lang) -> &'static str {
         (Position::Line, Lang::En) => "Line in the export file",
         (Position::Row, Lang::Nl) => "Rij in het werkblad",
         (Position::Row, Lang::En) => "Row in the worksheet",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every attribute of the closed list has a label in both languages.
+    #[test]
+    fn every_person_attribute_has_a_label() {
+        for id in inzage_core::person::PERSON_ATTRIBUTES {
+            for lang in [Lang::Nl, Lang::En] {
+                let label = attribute(id, lang);
+                assert!(label != *id && !label.is_empty(), "{id} in {lang:?}");
+            }
+        }
     }
 }

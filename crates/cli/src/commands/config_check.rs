@@ -6,8 +6,8 @@ use crate::exit::Failure;
 
 /// Validates the configuration and prints a one-line summary.
 pub fn run(path: &Path) -> Result<(), Failure> {
-    let config = super::load_config(path)?;
-    let receivers = super::receivers::load(path)?;
+    let config = inzage_app::load_config(path)?;
+    let receivers = inzage_app::receivers::load(path)?;
     let datasets: usize = config.connectors.iter().map(|c| c.datasets().len()).sum();
     let r = &config.register;
     println!(

@@ -3,11 +3,9 @@
 
 use std::path::Path;
 
-use anyhow::anyhow;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use clap::Args;
-use inzage_core::IdentifierKind;
-use inzage_requests::find::{find, PersonQuery};
+use inzage_app::find::{find, PersonQuery};
 
 use crate::exit::Failure;
 
@@ -27,42 +25,12 @@ pub struct FindArgs {
 
 /// Runs `find`.
 pub async fn run(config_path: &Path, args: FindArgs) -> Result<(), Failure> {
-    if inzage_core::identifier::normalise_name(&args.name).is_empty() {
-        return Err(Failure::Usage(anyhow!(
-            "--name is empty: give the full name as the requester wrote it"
-        )));
-    }
-    let config = super::load_config(config_path)?;
-    let searchable: Vec<_> = config
-        .connectors
-        .iter()
-        .filter(|c| {
-            c.datasets()
-                .iter()
-                .any(|d| d.matches.contains_key(&IdentifierKind::Persoon))
-        })
-        .cloned()
-        .collect();
-    if searchable.is_empty() {
-        return Err(Failure::Usage(anyhow!(
-            "{}: no source can be searched by person; give a dataset a `match.persoon` (see the README: inzage find)",
-            config_path.display()
-        )));
-    }
-    let (vars, _servers) = crate::fixture_servers::start(&config).await?;
-    let mut connectors = Vec::new();
-    for c in &searchable {
-        connectors.push(
-            c.build(&vars)
-                .map_err(|e| Failure::Usage(anyhow!("connector `{}`: {e}", c.id())))?,
-        );
-    }
     let query = PersonQuery {
         name: args.name.clone(),
         born: args.born,
         postcode: args.postcode.clone(),
     };
-    let outcome = find(&connectors, &query, Utc::now()).await;
+    let outcome = find(config_path, &query).await?;
     println!(
         "searched by name and birth date: {}",
         outcome.searched.join(", ")

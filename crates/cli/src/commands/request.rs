@@ -1,16 +1,15 @@
 //! `inzage request open|verify|extend|list|close|letter` and `inzage audit
-//! verify`: thin front ends over the request store of `inzage-requests`.
+//! verify`: thin front ends over `inzage_app::requests`.
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{anyhow, Context};
+use anyhow::anyhow;
 use chrono::{NaiveDate, Utc};
 use clap::{ArgGroup, Args, Subcommand, ValueEnum};
-use inzage_core::{IdentifierKind, Lang};
-use inzage_requests::letter::{self, LetterKind};
-use inzage_requests::{
-    Channel, NewRequest, Outcome, Request, RequestKind, RequestsConfig, RequestsError, Store, Term,
-};
+use inzage_app::requests::{self, LetterInput, ListFilter, OpenInput, SubjectRef};
+use inzage_core::Lang;
+use inzage_requests::letter::LetterKind;
+use inzage_requests::{Channel, Outcome, Request, RequestKind};
 
 use crate::exit::Failure;
 use crate::LangArg;
@@ -196,43 +195,9 @@ pub struct LetterArgs {
     pub by: ByArg,
 }
 
-fn usage(e: RequestsError) -> Failure {
-    match e {
-        RequestsError::Store { .. } | RequestsError::Audit { .. } | RequestsError::Letter(_) => {
-            Failure::Other(anyhow!(e))
-        }
-        other => Failure::Usage(anyhow!(other)),
-    }
-}
-
-/// Opens the store that `[requests]` in the configuration names.
-pub async fn open_store(config_path: &Path) -> Result<Store, Failure> {
-    let config = RequestsConfig::load(config_path).map_err(|e| Failure::Usage(anyhow!(e)))?;
-    Store::open(&config).await.map_err(usage)
-}
-
-/// Who acts, checked: never empty, never something that looks like a BSN
-/// or document number.
-pub fn who(by: &ByArg) -> Result<String, Failure> {
-    let name = by
-        .by
-        .as_deref()
-        .map(str::trim)
-        .filter(|b| !b.is_empty())
-        .ok_or_else(|| {
-            Failure::Usage(anyhow!(
-                "say who you are: pass --by NAME or set INZAGE_USER; the audit trail records who did what"
-            ))
-        })?;
-    refuse_numbers(name, "--by")?;
-    Ok(name.to_string())
-}
-
-fn refuse_numbers(text: &str, flag: &str) -> Result<(), Failure> {
-    match inzage_requests::identity::refuse_identity_numbers(text) {
-        Some(refusal) => Err(Failure::Usage(anyhow!(refusal.message(flag)))),
-        None => Ok(()),
-    }
+/// Who acts: `--by NAME` or `INZAGE_USER`, checked.
+fn who(by: &ByArg) -> Result<String, Failure> {
+    Ok(requests::actor(by.by.as_deref())?)
 }
 
 /// Runs a request subcommand.
@@ -241,54 +206,37 @@ pub async fn run(config_path: &Path, command: RequestCommand) -> Result<(), Fail
     match command {
         RequestCommand::Open(args) => {
             let by = who(&args.by)?;
-            let register = super::load_config(config_path)?.register;
-            let (kind, raw, flag) = match (&args.customer, &args.contract) {
-                (Some(k), _) => (IdentifierKind::Klantnummer, k, "--customer"),
-                (None, Some(c)) => (IdentifierKind::Contractnummer, c, "--contract"),
+            let subject = match (&args.customer, &args.contract) {
+                (Some(k), _) => SubjectRef::Customer(k.clone()),
+                (None, Some(c)) => SubjectRef::Contract(c.clone()),
                 (None, None) => {
                     return Err(Failure::Usage(anyhow!(
                         "name the tenant with --customer or --contract (`inzage find` finds the customer number)"
                     )))
                 }
             };
-            let subject = register.identifier(kind, raw).ok_or_else(|| {
-                Failure::Usage(anyhow!(
-                    "{flag} is empty or not written as a {kind} (see [identifiers.{kind}] in connectors.toml)"
-                ))
-            })?;
-            register
-                .validate_identifier(kind, &subject.value)
-                .map_err(|e| Failure::Usage(anyhow!("{flag}: {e}")))?;
-            if args.received > now.date_naive() {
-                return Err(Failure::Usage(anyhow!(
-                    "--received {} lies in the future; give the day the request came in",
-                    args.received
-                )));
-            }
-            let store = open_store(config_path).await?;
-            let request = store
-                .open_request(
-                    NewRequest {
-                        kind: match args.kind {
-                            RequestKindArg::Access => RequestKind::Access,
-                            RequestKindArg::Portability => RequestKind::Portability,
-                        },
-                        subject,
-                        channel: match args.channel {
-                            ChannelArg::Balie => Channel::Balie,
-                            ChannelArg::Mail => Channel::Mail,
-                            ChannelArg::Post => Channel::Post,
-                            ChannelArg::Web => Channel::Web,
-                            ChannelArg::Whatsapp => Channel::Whatsapp,
-                            ChannelArg::Telefoon => Channel::Telefoon,
-                        },
-                        received: args.received,
+            let request = requests::open(
+                config_path,
+                OpenInput {
+                    subject,
+                    kind: match args.kind {
+                        RequestKindArg::Access => RequestKind::Access,
+                        RequestKindArg::Portability => RequestKind::Portability,
                     },
-                    &by,
-                    now,
-                )
-                .await
-                .map_err(usage)?;
+                    channel: match args.channel {
+                        ChannelArg::Balie => Channel::Balie,
+                        ChannelArg::Mail => Channel::Mail,
+                        ChannelArg::Post => Channel::Post,
+                        ChannelArg::Web => Channel::Web,
+                        ChannelArg::Whatsapp => Channel::Whatsapp,
+                        ChannelArg::Telefoon => Channel::Telefoon,
+                    },
+                    received: args.received,
+                },
+                &by,
+                now,
+            )
+            .await?;
             println!("request {} opened", request.id);
             print_deadlines(&request);
             if request.verified.is_none() {
@@ -301,17 +249,7 @@ pub async fn run(config_path: &Path, command: RequestCommand) -> Result<(), Fail
         }
         RequestCommand::Verify(args) => {
             let by = who(&args.by)?;
-            refuse_numbers(&args.method, "--method")?;
-            if args.method.trim().is_empty() {
-                return Err(Failure::Usage(anyhow!(
-                    "--method is empty: say how identity was checked, for example \"ID-kaart getoond aan de balie\""
-                )));
-            }
-            let store = open_store(config_path).await?;
-            let request = store
-                .verify(&args.id, &by, args.method.trim(), now)
-                .await
-                .map_err(usage)?;
+            let request = requests::verify(config_path, &args.id, &args.method, &by, now).await?;
             println!(
                 "request {}: identity verified by {by} ({})",
                 request.id,
@@ -322,11 +260,9 @@ pub async fn run(config_path: &Path, command: RequestCommand) -> Result<(), Fail
         }
         RequestCommand::Extend(args) => {
             let by = who(&args.by)?;
-            let store = open_store(config_path).await?;
-            let request = store
-                .extend(&args.id, &by, args.months, &args.reason, now)
-                .await
-                .map_err(usage)?;
+            let request =
+                requests::extend(config_path, &args.id, args.months, &args.reason, &by, now)
+                    .await?;
             println!(
                 "request {}: extended by {} month(s) in total",
                 request.id,
@@ -342,68 +278,48 @@ pub async fn run(config_path: &Path, command: RequestCommand) -> Result<(), Fail
         RequestCommand::List(args) => list(config_path, args, now.date_naive()).await,
         RequestCommand::Close(args) => {
             let by = who(&args.by)?;
-            let store = open_store(config_path).await?;
             let outcome = match args.outcome {
                 OutcomeArg::Delivered => Outcome::Delivered,
                 OutcomeArg::Refused => Outcome::Refused,
                 OutcomeArg::Withdrawn => Outcome::Withdrawn,
                 OutcomeArg::NoData => Outcome::NoData,
             };
-            let request = store
-                .close(&args.id, &by, outcome, args.reason.as_deref(), now)
-                .await
-                .map_err(usage)?;
+            let request = requests::close(
+                config_path,
+                &args.id,
+                outcome,
+                args.reason.as_deref(),
+                &by,
+                now,
+            )
+            .await?;
             println!("request {} closed: {}", request.id, outcome.as_str());
             Ok(())
         }
         RequestCommand::Letter(args) => {
             let by = who(&args.by)?;
-            let register = super::load_config(config_path)?.register;
-            let lang = match args.lang {
-                Some(LangArg::Nl) => Lang::Nl,
-                Some(LangArg::En) => Lang::En,
-                None => register.organisation.language,
-            };
-            if args.out.exists() && !args.force {
-                return Err(Failure::Usage(anyhow!(
-                    "{} already exists; choose another --out or pass --force to replace it",
-                    args.out.display()
-                )));
-            }
-            let store = open_store(config_path).await?;
-            let request = store.get(&args.id).await.map_err(usage)?;
             let kind = match args.kind {
                 LetterKindArg::Acknowledgement => LetterKind::Acknowledgement,
                 LetterKindArg::Extension => LetterKind::Extension,
                 LetterKindArg::Refusal => LetterKind::Refusal,
                 LetterKindArg::NoData => LetterKind::NoData,
             };
-            let html = letter::render(
-                kind,
-                &request,
-                &register.organisation,
-                lang,
-                now.date_naive(),
+            let request = requests::letter(
+                config_path,
+                LetterInput {
+                    id: args.id.clone(),
+                    kind,
+                    lang: args.lang.map(|l| match l {
+                        LangArg::Nl => Lang::Nl,
+                        LangArg::En => Lang::En,
+                    }),
+                    out: args.out.clone(),
+                    force: args.force,
+                },
+                &by,
+                now,
             )
-            .map_err(usage)?;
-            std::fs::write(&args.out, html.as_bytes())
-                .with_context(|| format!("cannot write {}", args.out.display()))?;
-            let sha = inzage_requests::sha256_file(&args.out)
-                .with_context(|| format!("cannot read back {}", args.out.display()))?;
-            store
-                .record_letter(
-                    &request,
-                    kind.as_str(),
-                    match lang {
-                        Lang::Nl => "nl",
-                        Lang::En => "en",
-                    },
-                    &sha,
-                    &by,
-                    now,
-                )
-                .await
-                .map_err(usage)?;
+            .await?;
             println!(
                 "letter written: {} ({} for request {})",
                 args.out.display(),
@@ -454,32 +370,20 @@ fn print_deadlines(request: &Request) {
 }
 
 async fn list(config_path: &Path, args: ListArgs, today: NaiveDate) -> Result<(), Failure> {
-    let within = args
+    let due_by = args
         .due_within
         .as_deref()
-        .map(|t| {
-            t.parse::<Term>()
-                .map_err(|e| Failure::Usage(anyhow!("--due-within: {e}")))
-                .and_then(|term| {
-                    term.after(today)
-                        .ok_or_else(|| Failure::Usage(anyhow!("--due-within {t} is out of range")))
-                })
-        })
+        .map(|t| requests::due_within(t, today))
         .transpose()?;
-    let store = open_store(config_path).await?;
-    let mut requests = store.list().await.map_err(usage)?;
-    requests.retain(|r| !args.open || r.closed.is_none());
-    if let Some(limit) = within {
-        requests.retain(|r| r.closed.is_none() && r.deadlines().answer.is_some_and(|a| a <= limit));
-    }
-    // Open requests first, soonest due first; those waiting for the clock after.
-    requests.sort_by_key(|r| {
-        (
-            r.closed.is_some(),
-            r.deadlines().answer.unwrap_or(NaiveDate::MAX),
-            r.id.clone(),
-        )
-    });
+    let requests = requests::list(
+        config_path,
+        ListFilter {
+            open_only: args.open,
+            due_by,
+            kind: None,
+        },
+    )
+    .await?;
     if requests.is_empty() {
         println!("no requests");
         return Ok(());
@@ -512,104 +416,20 @@ async fn list(config_path: &Path, args: ListArgs, today: NaiveDate) -> Result<()
 /// Runs an audit subcommand.
 pub async fn audit(config_path: &Path, command: AuditCommand) -> Result<(), Failure> {
     let AuditCommand::Verify = command;
-    let config = RequestsConfig::load(config_path).map_err(|e| Failure::Usage(anyhow!(e)))?;
-    let result = inzage_requests::audit::verify(&config.audit).map_err(usage)?;
-    match result.broken {
+    let check = requests::verify_audit(config_path).await?;
+    match check.result.broken {
         None => {
             println!(
                 "audit trail {}: {} entries, chain intact; head {}",
-                config.audit.display(),
-                result.entries,
-                result.head
+                check.path.display(),
+                check.result.entries,
+                check.result.head
             );
             Ok(())
         }
         Some(b) => Err(Failure::Other(anyhow!(
             "audit trail {}: {b}. The trail was changed outside inzage: restore it from a backup and find out who changed it",
-            config.audit.display()
+            check.path.display()
         ))),
     }
-}
-
-/// A request an export runs for: what the export needs from it.
-pub struct ExportFor {
-    /// The open store, to record the export on.
-    pub store: Store,
-    /// The request.
-    pub request: Request,
-    /// Who runs the export.
-    pub by: String,
-}
-
-/// Loads the request for `export --request ID`: refused while identity is
-/// not verified, and when the request is closed.
-pub async fn for_export(config_path: &Path, id: &str, by: &ByArg) -> Result<ExportFor, Failure> {
-    let by = who(by)?;
-    let store = open_store(config_path).await?;
-    let request = store.get(id).await.map_err(usage)?;
-    if let Some(c) = &request.closed {
-        return Err(Failure::Usage(anyhow!(
-            "{} was closed on {} ({}); nothing to export",
-            request.id,
-            c.at.date_naive(),
-            c.outcome.as_str()
-        )));
-    }
-    if request.kind == RequestKind::Portability {
-        return Err(Failure::Usage(anyhow!(
-            "{} is a portability request (art. 20); export --request writes access bundles only: write it with `inzage export --kind portability --customer K --out FILE.zip` and close the request by hand",
-            request.id
-        )));
-    }
-    if request.verified.is_none() {
-        return Err(Failure::Usage(anyhow!(
-            "{}: identity is not verified; no bundle leaves before it is. Check the original ID at the counter and run `inzage request verify {} --by NAME --method \"ID-kaart getoond aan de balie\"`",
-            request.id,
-            request.id
-        )));
-    }
-    Ok(ExportFor { store, request, by })
-}
-
-/// Records a written bundle on its request: file name, SHA-256, source
-/// statuses, who ran it.
-pub async fn record_export(
-    linked: &ExportFor,
-    bundle: &Path,
-    findings: &inzage_engine::Findings,
-    now: chrono::DateTime<Utc>,
-) -> Result<(), Failure> {
-    let sha256 = inzage_requests::sha256_file(bundle)
-        .with_context(|| format!("cannot read back {}", bundle.display()))?;
-    let sources = findings
-        .sources
-        .iter()
-        .map(|s| {
-            let status = match &s.status {
-                inzage_engine::SourceStatus::Ok => "ok",
-                inzage_engine::SourceStatus::Failed { .. } => "failed",
-                inzage_engine::SourceStatus::Skipped { .. } => "skipped",
-            };
-            (s.id.clone(), status.to_string())
-        })
-        .collect();
-    let record = inzage_requests::ExportRecord {
-        at: now,
-        by: linked.by.clone(),
-        file_name: bundle
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        sha256: sha256.clone(),
-        complete: findings.is_complete(),
-        sources,
-        records: findings.records.len(),
-    };
-    linked
-        .store
-        .record_export(&linked.request.id, record)
-        .await
-        .map_err(usage)?;
-    println!("recorded on request {}: sha256 {sha256}", linked.request.id);
-    Ok(())
 }

@@ -7,11 +7,8 @@ use crate::VerifyArgs;
 
 /// Verifies the bundle; exit 0 when sound, 1 with the list of problems.
 pub fn run(args: VerifyArgs) -> Result<(), Failure> {
-    let passphrase = std::env::var("INZAGE_BUNDLE_PASSPHRASE")
-        .ok()
-        .filter(|p| !p.is_empty());
-    let report = inzage_bundle::verify::verify(&args.bundle, passphrase.as_deref())
-        .map_err(|e| Failure::Other(anyhow!(e)))?;
+    let passphrase = inzage_app::verify::passphrase_from_env();
+    let report = inzage_app::verify::verify(&args.bundle, passphrase.as_deref())?;
     let kind = report.kind.as_deref().unwrap_or("unknown");
     if report.ok() {
         println!(

@@ -544,6 +544,11 @@ impl Connector for CsvConnector {
         "csv"
     }
 
+    /// True: a CSV export is read whole on every fetch.
+    fn scans_everything(&self) -> bool {
+        true
+    }
+
     fn label(&self) -> &str {
         &self.config.label
     }

@@ -59,9 +59,23 @@ impl Analysis {
     }
 }
 
-/// Parses and matches one message. `None` when mail-parser finds no
-/// message at all (no headers).
-pub fn analyse(raw: &[u8], emails: &[String], tokens: &[String]) -> Option<Analysis> {
+/// What the exact matcher reads of one message: the analysis (without
+/// matches), the addresses that count and the subjects (the message's and
+/// those of forwarded messages). The mail index keys a message on exactly
+/// these ([`index_words`]), so it finds what matching would.
+pub struct Readable {
+    /// Fields, text, attachments and problems.
+    pub analysis: Analysis,
+    /// Addresses of From, To, Cc, Bcc, Reply-To and Sender, also of
+    /// forwarded messages, as parsed (trimmed).
+    pub addresses: Vec<String>,
+    /// Decoded subjects of the message and of forwarded messages.
+    pub subjects: Vec<String>,
+}
+
+/// Parses one message. `None` when mail-parser finds no message at all
+/// (no headers).
+pub fn read(raw: &[u8]) -> Option<Readable> {
     let message = MessageParser::new().parse(raw)?;
     if message.headers().is_empty() {
         return None;
@@ -84,6 +98,21 @@ pub fn analyse(raw: &[u8], emails: &[String], tokens: &[String]) -> Option<Analy
     let mut addresses = Vec::new();
     let mut subjects = vec![a.subject.clone()];
     collect(&message, &mut addresses, &mut subjects, &mut a);
+    Some(Readable {
+        analysis: a,
+        addresses,
+        subjects,
+    })
+}
+
+/// Parses and matches one message. `None` when mail-parser finds no
+/// message at all (no headers).
+pub fn analyse(raw: &[u8], emails: &[String], tokens: &[String]) -> Option<Analysis> {
+    let Readable {
+        analysis: mut a,
+        addresses,
+        subjects,
+    } = read(raw)?;
     for (i, e) in emails.iter().enumerate() {
         if addresses.iter().any(|x| x.eq_ignore_ascii_case(e)) {
             a.matched_emails.push(i);
@@ -95,6 +124,23 @@ pub fn analyse(raw: &[u8], emails: &[String], tokens: &[String]) -> Option<Analy
         }
     }
     Some(a)
+}
+
+/// The words of a text that a number can match as a whole token
+/// ([`has_token`]): maximal runs of letters and digits that hold an ASCII
+/// digit, ASCII uppercase. A number made of letters and digits matches the
+/// text exactly when it is one of these words.
+pub fn index_words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.bytes().any(|b| b.is_ascii_digit()))
+        .map(|w| w.to_ascii_uppercase())
+}
+
+/// True for a number the index can look up as one word (see [`index_words`]).
+pub fn is_index_word(token: &str) -> bool {
+    !token.is_empty()
+        && token.chars().all(char::is_alphanumeric)
+        && token.bytes().any(|b| b.is_ascii_digit())
 }
 
 /// Addresses of the headers that count, and attachments and forwarded

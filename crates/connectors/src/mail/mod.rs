@@ -50,6 +50,7 @@
 //! identifier becomes a review item with its file and byte offset.
 
 mod archive;
+pub mod index;
 pub mod message;
 pub mod scan;
 
@@ -113,6 +114,11 @@ pub struct MailConfig {
     /// Timeout for one fetch, in seconds (engine default when absent).
     #[serde(default)]
     pub timeout_secs: Option<u64>,
+    /// The mail index (`inzage index`), an SQLite file, relative to
+    /// connectors.toml. When set and fresh, a search looks only at the
+    /// messages it names; otherwise the archive is scanned.
+    #[serde(default)]
+    pub index: Option<String>,
     /// Limits on one message (size, header lines, MIME depth).
     #[serde(flatten)]
     pub limits: MailLimits,
@@ -242,6 +248,11 @@ impl MailConfig {
 
     pub(crate) fn rebase(&mut self, base: &Path) {
         self.base = base.to_path_buf();
+        if let Some(i) = &mut self.index {
+            if !Path::new(i.as_str()).is_absolute() {
+                *i = base.join(i.as_str()).to_string_lossy().into_owned();
+            }
+        }
         for p in &mut self.paths {
             if !Path::new(p.as_str()).is_absolute() {
                 *p = base.join(p.as_str()).to_string_lossy().into_owned();
@@ -329,6 +340,45 @@ impl MailConnector {
         request: &FetchRequest,
         cancel: Option<Arc<AtomicBool>>,
     ) -> Result<FetchOutcome, SourceError> {
+        self.search_in(request, cancel, None)
+    }
+
+    /// The addresses (lowercase) and numbers (uppercase) a request asks
+    /// this source for.
+    fn needles(&self, request: &FetchRequest) -> (Vec<String>, Vec<String>) {
+        let Some(dataset) = self.config.dataset.first() else {
+            return Default::default();
+        };
+        let accepts = |k: IdentifierKind| dataset.spec.matches.contains_key(&k);
+        let emails = request
+            .identifiers
+            .iter()
+            .filter(|i| i.kind == IdentifierKind::Email && accepts(i.kind))
+            .map(|i| i.value.to_lowercase())
+            .collect();
+        let tokens = request
+            .identifiers
+            .iter()
+            .filter(|i| {
+                matches!(
+                    i.kind,
+                    IdentifierKind::Klantnummer | IdentifierKind::Contractnummer
+                ) && accepts(i.kind)
+            })
+            .filter_map(|i| dataset.spec.written(i))
+            .map(|w| w.to_uppercase())
+            .collect();
+        (emails, tokens)
+    }
+
+    /// Searches the whole archive, or only `candidates` (what the mail
+    /// index names), looking at each message the same way.
+    pub fn search_in(
+        &self,
+        request: &FetchRequest,
+        cancel: Option<Arc<AtomicBool>>,
+        candidates: Option<&[(Source, Vec<u64>)]>,
+    ) -> Result<FetchOutcome, SourceError> {
         let Some(dataset) = self.config.dataset.first() else {
             return Ok(FetchOutcome::default());
         };
@@ -353,7 +403,6 @@ impl MailConnector {
         if emails.is_empty() && tokens.is_empty() {
             return Ok(FetchOutcome::default());
         }
-        let sources = self.config.sources()?;
         let email_values: Vec<String> = emails.iter().map(|i| i.value.to_lowercase()).collect();
         // Tokens are searched as the archive's dataset writes them.
         let tokens: Vec<(Identifier, String)> = tokens
@@ -362,18 +411,19 @@ impl MailConnector {
             .collect();
         let token_values: Vec<String> = tokens.iter().map(|(_, w)| w.to_uppercase()).collect();
         let tokens: Vec<Identifier> = tokens.into_iter().map(|(i, _)| i).collect();
-        let found = search(
-            &sources,
-            &Search {
-                emails: &email_values,
-                tokens: &token_values,
-                format: self.config.mbox_format,
-                threads: self.threads(),
-                cancel,
-                chunk_bytes: CHUNK,
-                limits: self.config.limits,
-            },
-        )
+        let how = Search {
+            emails: &email_values,
+            tokens: &token_values,
+            format: self.config.mbox_format,
+            threads: self.threads(),
+            cancel,
+            chunk_bytes: CHUNK,
+            limits: self.config.limits,
+        };
+        let found = match candidates {
+            Some(c) => archive::search_at(c, &how),
+            None => search(&self.config.sources()?, &how),
+        }
         .map_err(|e| SourceError::Io {
             path: e.path,
             cause: e.cause,
@@ -590,6 +640,11 @@ impl Connector for MailConnector {
         "mail"
     }
 
+    /// True: the whole archive is scanned on every fetch.
+    fn scans_everything(&self) -> bool {
+        true
+    }
+
     fn label(&self) -> &str {
         &self.config.label
     }
@@ -600,7 +655,7 @@ impl Connector for MailConnector {
 
     async fn check(&self) -> Result<CheckReport, SourceError> {
         let config = self.config.clone();
-        tokio::task::spawn_blocking(move || {
+        let report = tokio::task::spawn_blocking(move || {
             let sources = config.sources()?;
             let (mut mbox, mut files, mut bytes) = (0, 0usize, 0u64);
             for s in &sources {
@@ -649,17 +704,61 @@ impl Connector for MailConnector {
             })
         })
         .await
-        .map_err(|e| SourceError::Other(format!("check task failed: {e}")))?
+        .map_err(|e| SourceError::Other(format!("check task failed: {e}")))??;
+        let mut report = report;
+        if self.config.index.is_some() {
+            let line = match index::freshness(&self.config).await {
+                Ok(index::Freshness::Fresh { messages, .. }) => {
+                    format!("mail index fresh ({messages} messages)")
+                }
+                Ok(index::Freshness::Stale(why)) => {
+                    format!("mail index NOT fresh: {why}; exports scan the whole archive")
+                }
+                Err(e) => format!("mail index unreadable: {e}; exports scan the whole archive"),
+            };
+            report.summary = format!("{}; {line}", report.summary);
+        }
+        Ok(report)
     }
 
     async fn fetch(&self, request: &FetchRequest) -> Result<FetchOutcome, SourceError> {
+        let (candidates, note) = match &self.config.index {
+            None => (None, None),
+            Some(_) => {
+                let (emails, tokens) = self.needles(request);
+                match index::lookup(&self.config, &emails, &tokens).await {
+                    Ok(index::Lookup::Candidates(c)) => {
+                        let n: usize = c.iter().map(|(_, o)| o.len().max(1)).sum();
+                        let note = format!("mail index used: {n} candidate message(s) looked at");
+                        (Some(c), Some(note))
+                    }
+                    Ok(index::Lookup::Stale(why)) => (
+                        None,
+                        Some(format!(
+                            "mail index not used ({why}): the whole archive was scanned"
+                        )),
+                    ),
+                    Err(e) => (
+                        None,
+                        Some(format!(
+                            "mail index not used ({}): the whole archive was scanned",
+                            inzage_core::connector::escape_controls(&e.to_string())
+                        )),
+                    ),
+                }
+            }
+        };
         let connector = MailConnector::new(self.config.clone());
         let request = request.clone();
         let cancel = Arc::new(AtomicBool::new(false));
         let _guard = CancelOnDrop(cancel.clone());
-        tokio::task::spawn_blocking(move || connector.search_blocking(&request, Some(cancel)))
-            .await
-            .map_err(|e| SourceError::Other(format!("mail search failed: {e}")))?
+        let mut outcome = tokio::task::spawn_blocking(move || {
+            connector.search_in(&request, Some(cancel), candidates.as_deref())
+        })
+        .await
+        .map_err(|e| SourceError::Other(format!("mail search failed: {e}")))??;
+        outcome.notes.extend(note);
+        Ok(outcome)
     }
 
     /// With `include_attachments = true`: the attachments of a message,

@@ -102,6 +102,21 @@ pub fn structure_problem(message: &[u8]) -> Option<String> {
     }
 }
 
+/// True when the walk understands the whole message (every text part
+/// decoded, no structure it is unsure of): then the prefilter can only
+/// answer Candidate or Reject for it, whatever is asked, and the exact
+/// matcher alone decides. The mail index keys such a message on what the
+/// matcher reads; any other message it marks to be looked at every time.
+pub fn is_clean(message: &[u8]) -> bool {
+    // A needle no text can hold (0xFF never occurs in UTF-8), so that every
+    // text part is decoded and nothing is found.
+    let never = Needles {
+        emails: Vec::new(),
+        tokens: vec![vec![0xFF; 64]],
+    };
+    matches!(walk(message, &never, MAX_ENCODED_DEPTH), Flow::Done)
+}
+
 enum Flow {
     Hit,
     Done,

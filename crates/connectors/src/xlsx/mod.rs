@@ -481,6 +481,11 @@ impl Connector for XlsxConnector {
         "xlsx"
     }
 
+    /// True: a workbook is read whole on every fetch.
+    fn scans_everything(&self) -> bool {
+        true
+    }
+
     fn label(&self) -> &str {
         &self.config.label
     }

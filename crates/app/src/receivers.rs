@@ -12,12 +12,11 @@
 
 use std::path::Path;
 
-use anyhow::anyhow;
 use indexmap::IndexMap;
 use inzage_connectors::locate::Locator;
 use serde::Deserialize;
 
-use crate::exit::Failure;
+use crate::error::{AppError, Field};
 
 /// One receiving landlord.
 #[derive(Clone, Debug, Deserialize)]
@@ -55,15 +54,15 @@ struct Raw {
 /// Reads `[receivers.*]` from the configuration file, with `file:line`
 /// problems: unknown keys, a URL that is neither https nor `${NAME}`, a
 /// token that is not `${NAME}`.
-pub fn load(path: &Path) -> Result<IndexMap<String, ReceiverConfig>, Failure> {
+pub fn load(path: &Path) -> Result<IndexMap<String, ReceiverConfig>, AppError> {
     let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::Usage(anyhow!("cannot read {}: {e}", path.display())))?;
+        .map_err(|e| AppError::invalid(format!("cannot read {}: {e}", path.display())))?;
     let raw: Raw = toml::from_str(&text).map_err(|e| {
         let line = e
             .span()
             .map(|s| format!(":{}", Locator::line_of(&text, s.start)))
             .unwrap_or_default();
-        Failure::Usage(anyhow!(
+        AppError::invalid(format!(
             "{}{line}: {}\n  hint: a [receivers.<id>] table has label, url, token, timeout_secs and retries",
             path.display(),
             e.message()
@@ -101,24 +100,27 @@ pub fn load(path: &Path) -> Result<IndexMap<String, ReceiverConfig>, Failure> {
         }
     }
     if !problems.is_empty() {
-        return Err(Failure::Usage(anyhow!(problems.join("\nerror: "))));
+        return Err(AppError::invalid(problems.join("\nerror: ")));
     }
     Ok(raw.receivers)
 }
 
-/// The receiver with this id, or a usage error listing the configured ones.
-pub fn find(path: &Path, id: &str) -> Result<ReceiverConfig, Failure> {
+/// The receiver with this id, or bad input listing the configured ones.
+pub fn find(path: &Path, id: &str) -> Result<ReceiverConfig, AppError> {
     let all = load(path)?;
     all.get(id).cloned().ok_or_else(|| {
         let known: Vec<&str> = all.keys().map(String::as_str).collect();
-        Failure::Usage(anyhow!(
-            "--to `{id}`: no [receivers.{id}] in {}; configured: {}",
-            path.display(),
-            if known.is_empty() {
-                "none (add a [receivers.<id>] table)".to_string()
-            } else {
-                known.join(", ")
-            }
-        ))
+        AppError::field(
+            Field::To,
+            format!(
+                "--to `{id}`: no [receivers.{id}] in {}; configured: {}",
+                path.display(),
+                if known.is_empty() {
+                    "none (add a [receivers.<id>] table)".to_string()
+                } else {
+                    known.join(", ")
+                }
+            ),
+        )
     })
 }

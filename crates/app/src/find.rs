@@ -1,0 +1,48 @@
+//! Which tenant is a request from? Masked candidates from the sources that
+//! can be searched by person.
+
+use std::path::Path;
+
+use chrono::Utc;
+use inzage_core::IdentifierKind;
+pub use inzage_requests::find::{Candidate, FindOutcome, PersonQuery};
+
+use crate::error::{AppError, Field};
+use crate::estate::{load_config, start_fixture_servers};
+
+/// Searches every source that has a `match.persoon` dataset by name, birth
+/// date and (when given) postcode.
+pub async fn find(config_path: &Path, query: &PersonQuery) -> Result<FindOutcome, AppError> {
+    if inzage_core::identifier::normalise_name(&query.name).is_empty() {
+        return Err(AppError::field(
+            Field::Name,
+            "--name is empty: give the full name as the requester wrote it",
+        ));
+    }
+    let config = load_config(config_path)?;
+    let searchable: Vec<_> = config
+        .connectors
+        .iter()
+        .filter(|c| {
+            c.datasets()
+                .iter()
+                .any(|d| d.matches.contains_key(&IdentifierKind::Persoon))
+        })
+        .cloned()
+        .collect();
+    if searchable.is_empty() {
+        return Err(AppError::invalid(format!(
+            "{}: no source can be searched by person; give a dataset a `match.persoon` (see the README: inzage find)",
+            config_path.display()
+        )));
+    }
+    let (vars, _servers) = start_fixture_servers(&config).await?;
+    let mut connectors = Vec::new();
+    for c in &searchable {
+        connectors.push(
+            c.build(&vars)
+                .map_err(|e| AppError::invalid(format!("connector `{}`: {e}", c.id())))?,
+        );
+    }
+    Ok(inzage_requests::find::find(&connectors, query, Utc::now()).await)
+}
