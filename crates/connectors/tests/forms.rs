@@ -182,3 +182,86 @@ fields = { Klant = "contact" }
     );
     assert!(problems.iter().all(|p| p.line.is_some()), "{text:?}");
 }
+
+#[test]
+fn a_position_key_must_fit_the_kind_of_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let extra = r#"
+[[connector]]
+id = "lijst"
+kind = "csv"
+label = "Lijst"
+path = "lijst.csv"
+
+[[connector.dataset]]
+name = "Lijst"
+purposes = ["verhuur"]
+retention = "kort"
+origin = "subject"
+key = { position = "row" }
+match = { klantnummer = { position = "line" } }
+fields = { Klant = "contact" }
+"#;
+    let Err(ConfigError::Invalid(problems)) = config(dir.path(), extra) else {
+        panic!("the configuration must be refused")
+    };
+    let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+    assert!(
+        text.iter()
+            .any(|t| t.contains("key position `row`") && t.contains(r#"{ position = "line" }"#)),
+        "{text:?}"
+    );
+    assert!(
+        text.iter()
+            .any(|t| t.contains("match.klantnummer names a position")),
+        "{text:?}"
+    );
+}
+
+#[test]
+fn a_csv_without_id_column_is_keyed_by_its_physical_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("lijst.csv"),
+        "Klant;Notitie\r\nK-1002;\"twee\r\nregels\"\r\nK-1001;een\r\n",
+    )
+    .unwrap();
+    let extra = r#"
+[[connector]]
+id = "lijst"
+kind = "csv"
+label = "Lijst"
+path = "lijst.csv"
+
+[[connector.dataset]]
+name = "Lijst"
+purposes = ["verhuur"]
+retention = "kort"
+origin = "subject"
+key = { position = "line" }
+match = { klantnummer = "Klant" }
+fields = { Klant = "contact", Notitie = "contact" }
+"#;
+    let config = config(dir.path(), extra).unwrap();
+    let lijst = config.connectors[2].build(&Variables::from_env()).unwrap();
+    let subject = config
+        .register
+        .identifier(IdentifierKind::Klantnummer, "K-1001")
+        .unwrap();
+    let found = block_on(lijst.fetch(&ask(subject)));
+    let keys: Vec<&str> = found.records.iter().map(|r| r.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        ["4"],
+        "line 4: the quoted value before it runs over two lines"
+    );
+}
+
+fn block_on<T, E: std::fmt::Debug>(f: impl std::future::Future<Output = Result<T, E>>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+        .unwrap()
+}
