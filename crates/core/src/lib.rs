@@ -7,6 +7,7 @@
 pub mod connector;
 pub mod dates;
 pub mod identifier;
+pub mod person;
 pub mod protect;
 pub mod record;
 pub mod register;
@@ -14,7 +15,7 @@ pub mod register;
 pub use connector::{
     AttachedFile, CheckReport, Connector, FetchOutcome, FetchRequest, ReviewItem, SourceError,
 };
-pub use identifier::{Identifier, IdentifierKind, PersonKey};
+pub use identifier::{FormPair, Identifier, IdentifierForm, IdentifierKind, PersonKey};
 pub use protect::{PersonName, ProtectSettings};
 pub use record::{Field, Record, Value};
 pub use register::{DatasetSpec, Lang, Register, Text};

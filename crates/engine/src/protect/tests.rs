@@ -38,6 +38,8 @@ fn spec(name: &str, fields: &[(&str, bool)]) -> DatasetSpec {
         owner: None,
         fields: map,
         exclude: vec![],
+        forms: IndexMap::new(),
+        resolved_forms: IndexMap::new(),
         portability: None,
     }
 }
@@ -80,6 +82,8 @@ fn findings(records: Vec<Record>, withheld: Vec<Record>) -> Findings {
             kind: "http".into(),
             status: SourceStatus::Ok,
             asked_with: vec![],
+            calls: 0,
+            notes: vec![],
             records: [("Notitie".to_string(), records.len())]
                 .into_iter()
                 .collect(),
