@@ -166,14 +166,15 @@ fn overview(
         let Some(source) = input.sources.iter().find(|s| s.id == report.id) else {
             continue;
         };
-        let status = match &report.status {
-            inzage_engine::SourceStatus::Ok => t.status_ok.to_string(),
-            inzage_engine::SourceStatus::Failed { reason } => {
-                format!("{}: {reason}", t.status_failed)
-            }
-            inzage_engine::SourceStatus::Skipped { reason } => {
-                format!("{}: {reason}", t.status_skipped)
-            }
+        let label = match &report.status {
+            inzage_engine::SourceStatus::Ok => t.status_ok,
+            inzage_engine::SourceStatus::Failed { .. } => t.status_failed,
+            inzage_engine::SourceStatus::Skipped { .. } => t.status_skipped,
+        };
+        let searched_by = crate::report::model::searched_by(input.sources, &report.id);
+        let status = match texts::source_reason(&report.status, &searched_by, lang) {
+            Some(reason) => format!("{label}: {reason}"),
+            None => label.to_string(),
         };
         for spec in &source.datasets {
             row += 1;
@@ -324,6 +325,12 @@ fn write_value(
             sheet.write_datetime_with_format(row, col, t, &formats.datetime)?;
             Ok(16)
         }
+        // A time with an offset is shown in the organisation's time zone.
+        Value::Instant(t) => {
+            let local = t.with_timezone(&whole.formatter.tz).naive_local();
+            sheet.write_datetime_with_format(row, col, local, &formats.datetime)?;
+            Ok(16)
+        }
         Value::Integer(i) => {
             sheet.write_number(row, col, *i as f64)?;
             Ok(i.to_string().len())
@@ -332,9 +339,11 @@ fn write_value(
             sheet.write_number(row, col, *f)?;
             Ok(format!("{f}").len())
         }
+        // As a person writes it (`ja`/`nee`), not a spreadsheet's TRUE.
         Value::Bool(b) => {
-            sheet.write_boolean(row, col, *b)?;
-            Ok(5)
+            let text = whole.formatter.yes_no(*b);
+            sheet.write_string(row, col, text)?;
+            Ok(text.len())
         }
         // Amounts are numbers a spreadsheet can sum, shown with the
         // currency format; the exact decimal text stays in the JSON files.

@@ -258,7 +258,7 @@ fn body_text(m: &Message<'_>, problems: &mut Vec<String>) -> String {
             if !text.is_empty() && !text.ends_with('\n') {
                 text.push('\n');
             }
-            text.push_str(&t);
+            text.push_str(&inzage_core::record::unix_line_breaks(&t));
         }
     }
     for (i, part) in m.text_bodies().enumerate() {

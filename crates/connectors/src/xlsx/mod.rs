@@ -457,7 +457,7 @@ pub fn read_sheet(
 fn cell_value(cell: &Data) -> Value {
     match cell {
         Data::Empty => Value::Null,
-        Data::String(s) => Value::Text(s.clone()),
+        Data::String(s) => Value::Text(inzage_core::record::unix_line_breaks(s).into_owned()),
         Data::Int(i) => Value::Integer(*i),
         Data::Float(f) => Value::Float(*f),
         Data::Bool(b) => Value::Bool(*b),
@@ -539,7 +539,12 @@ impl Connector for XlsxConnector {
                     TableMatcher::new(&config.id, &dataset.spec, &sheet.headers, &sheet.location)?;
                 for (row_number, values) in &sheet.rows {
                     let location = format!("{file}!{}:{row_number}", dataset.sheet);
-                    match matcher.evaluate(values, &location, &request) {
+                    match matcher.evaluate_at(
+                        values,
+                        &location,
+                        Some(u64::from(*row_number)),
+                        &request,
+                    ) {
                         RowOutcome::Match(record) => outcome.records.push(*record),
                         RowOutcome::Review(item) => outcome.review.push(item),
                         RowOutcome::NoMatch => {}
