@@ -238,3 +238,48 @@ fn an_append_is_indexed_without_reading_the_rest_and_a_rewrite_is_read_again() {
         1
     );
 }
+
+/// The connector says in its answer (for the manifest) whether the index
+/// was used, and finds the same records either way.
+#[test]
+fn the_connector_uses_a_fresh_index_and_scans_past_a_stale_one() {
+    use inzage_core::{Connector, FetchRequest, Identifier, IdentifierKind};
+    let dir = tempfile::tempdir().unwrap();
+    let mbox = fixture_copy(dir.path());
+    let c = config(dir.path());
+    let connector = crate::mail::MailConnector::new(c.clone());
+    let request = FetchRequest {
+        identifiers: vec![
+            Identifier::new(IdentifierKind::Email, "m.nusken@example.org").unwrap(),
+            Identifier::new(IdentifierKind::Klantnummer, "001001").unwrap(),
+        ],
+        fetched_at: chrono::Utc::now(),
+    };
+    let keys =
+        |o: &inzage_core::FetchOutcome| o.records.iter().map(|r| r.key.clone()).collect::<Vec<_>>();
+    let unbuilt = rt().block_on(connector.fetch(&request)).unwrap();
+    assert!(
+        unbuilt.notes[0].contains("not used (the index has not been built"),
+        "{:?}",
+        unbuilt.notes
+    );
+    rt().block_on(update(&c, 2)).unwrap();
+    let fresh = rt().block_on(connector.fetch(&request)).unwrap();
+    assert!(
+        fresh.notes[0].starts_with("mail index used"),
+        "{:?}",
+        fresh.notes
+    );
+    assert_eq!(keys(&fresh), keys(&unbuilt));
+    assert!(!keys(&fresh).is_empty());
+    let t = std::fs::File::options().write(true).open(&mbox).unwrap();
+    t.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(5))
+        .unwrap();
+    let stale = rt().block_on(connector.fetch(&request)).unwrap();
+    assert!(
+        stale.notes[0].contains("whole archive was scanned"),
+        "{:?}",
+        stale.notes
+    );
+    assert_eq!(keys(&stale), keys(&fresh));
+}
