@@ -176,6 +176,15 @@ fn values_are_copied_exactly_and_shown_as_a_person_writes_them() {
     let workbook = crate::support::workbook_text(&bundle.files["inzage.xlsx"]);
     assert!(!workbook.contains("true") && !workbook.contains("false"));
     assert!(workbook.contains(&shown(&survey["Wijken"])));
+    let line = records("enquete", "Enquete")[0]["key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        workbook.contains("Regel in het exportbestand\t")
+            && workbook.contains(&format!("\n{line}\t")),
+        "the survey's line is the first column of its sheet"
+    );
 }
 
 /// The committed estate is what the generator writes for its seed.
