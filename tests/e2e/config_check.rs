@@ -162,3 +162,38 @@ fn an_unknown_person_attribute_is_refused_and_voorletters_is_known() {
     let (code, out) = check(|c| c.replacen(needle, "person = \"voorletters\"", 1));
     assert_eq!(code, 0, "{out}");
 }
+
+/// A relative path in connectors.toml is relative to the folder that holds
+/// connectors.toml, not to the working directory (the README says so).
+#[test]
+fn relative_paths_are_relative_to_the_configuration_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let me = story("mover");
+    std::fs::write(
+        dir.path().join("leden.csv"),
+        format!(
+            "Lidnummer;Klantnummer;Naam;Opmerking\nL-1;{};Zoë;\n",
+            me.klantnummer
+        ),
+    )
+    .unwrap();
+    let config = config_with(dir.path(), |c| {
+        c + &member_list_source(
+            "vereniging",
+            std::path::Path::new("leden.csv"),
+            "Klantnummer",
+        )
+    });
+    assert_ne!(
+        dir.path(),
+        root(),
+        "run from another folder than the config's"
+    );
+    let (code, stdout, stderr) = text(&run(inzage().arg("--config").arg(&config).arg("check")));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("vereniging"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(line.contains(" ok "), "{line}");
+}

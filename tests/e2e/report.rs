@@ -617,3 +617,58 @@ Woonplaats = {{ category = "naw", person = "woonplaats" }}
     assert_eq!(town.len(), 2, "Utrecht and Houten\n{view}");
     assert!(town[0].contains("verschilt tussen systemen"), "{view}");
 }
+
+/// A Dutch report has no English: a source that failed and a source that
+/// was not searched are explained in the report's language, in the page
+/// and in the workbook; the technical cause (for staff) stays in the
+/// manifest. An English report explains them in English.
+#[test]
+fn failed_and_skipped_sources_are_explained_in_the_reports_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let me = story("no-woningnet");
+    let config = config_with(dir.path(), |c| {
+        c.replace("kwh/kwh-export.xlsx", "kwh/weg.xlsx")
+    });
+    for (lang, failed, skipped, dutch) in [
+        (
+            "nl",
+            "niet gelukt: dit systeem kon bij het maken van dit overzicht niet worden gelezen",
+            "niet doorzocht: dit systeem zoeken wij op WoningNet-registratienummer",
+            true,
+        ),
+        (
+            "en",
+            "failed: this system could not be read when this overview was made",
+            "not searched: this system is searched by WoningNet registration number",
+            false,
+        ),
+    ] {
+        let out = dir.path().join(format!("{lang}.zip"));
+        let output = run(inzage()
+            .arg("--config")
+            .arg(&config)
+            .args(["export", "--allow-partial", "--now", NOW, "--lang", lang])
+            .args(["--customer", &me.klantnummer, "--out"])
+            .arg(&out));
+        assert_eq!(text(&output).0, 0, "{:?}", text(&output));
+        let bundle = Bundle::open(&out);
+        assert_eq!(bundle.source("kwh")["status"], "failed");
+        assert_eq!(bundle.source("woningnet")["status"], "skipped");
+        let page = page_text(&String::from_utf8(bundle.files["index.html"].clone()).unwrap());
+        let workbook = workbook_text(&bundle.files["inzage.xlsx"]);
+        for (what, shown) in [("report", &page), ("workbook", &workbook)] {
+            assert!(shown.contains(failed), "{lang} {what}: {shown}");
+            assert!(shown.contains(skipped), "{lang} {what}: {shown}");
+            if dutch {
+                for technical in [
+                    "cannot read",
+                    "no usable identifier",
+                    "weg.xlsx",
+                    "check that",
+                ] {
+                    assert!(!shown.contains(technical), "{lang} {what}: {technical}");
+                }
+            }
+        }
+    }
+}

@@ -196,6 +196,7 @@ impl<'a> TableMatcher<'a> {
                 return RowOutcome::Review(ReviewItem {
                     source: self.source.to_string(),
                     dataset: self.spec.name.clone(),
+                    key: self.key(row, location, position),
                     location: location.to_string(),
                     reason: "name and birth date or postcode match only partly; check by hand whether this is the same person".to_string(),
                     may_be_other_person: true,
@@ -206,6 +207,24 @@ impl<'a> TableMatcher<'a> {
         RowOutcome::Match(Box::new(
             self.record(row, location, position, matched, request),
         ))
+    }
+
+    /// The row's own key: its `key` columns joined by `/`, its line or row
+    /// (`position`) for a dataset keyed by position, or where it stands when
+    /// the dataset declares none.
+    fn key(&self, row: &[Value], location: &str, position: Option<u64>) -> String {
+        match &self.spec.key {
+            Some(ColumnRef::Position(_)) => position
+                .map(|p| p.to_string())
+                .unwrap_or_else(|| location.to_string()),
+            Some(cols) => cols
+                .columns()
+                .into_iter()
+                .map(|c| self.typed(row, c).as_text().unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join("/"),
+            None => location.to_string(),
+        }
     }
 
     fn record(
@@ -227,18 +246,7 @@ impl<'a> TableMatcher<'a> {
             .collect();
         yields.sort();
         yields.dedup();
-        let key = match &self.spec.key {
-            Some(ColumnRef::Position(_)) => position
-                .map(|p| p.to_string())
-                .unwrap_or_else(|| location.to_string()),
-            Some(cols) => cols
-                .columns()
-                .into_iter()
-                .map(|c| self.typed(row, c).as_text().unwrap_or_default())
-                .collect::<Vec<_>>()
-                .join("/"),
-            None => location.to_string(),
-        };
+        let key = self.key(row, location, position);
         let declared = self.spec.fields.keys().map(String::as_str);
         let undeclared = self
             .headers

@@ -29,7 +29,11 @@ pub struct ReviewItem {
     pub source: String,
     /// Dataset name.
     pub dataset: String,
-    /// Where: file and line, record key.
+    /// The record's own key, as the system names it (the CRM id, the
+    /// Message-ID, the signalering number, for a positional key the CSV
+    /// line): what staff look the record up by.
+    pub key: String,
+    /// Where it was read (file and line, sheet and row, query), for context.
     pub location: String,
     /// Why it needs review.
     pub reason: String,

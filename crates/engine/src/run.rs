@@ -366,7 +366,8 @@ impl Run {
             ReviewItem {
                 source: record.source.clone(),
                 dataset: record.dataset.clone(),
-                location: format!("{} (key {})", record.location, record.key),
+                key: record.key.clone(),
+                location: record.location.clone(),
                 reason: format!(
                     "matched a shared identifier ({}) but belongs to another person; left out",
                     record

@@ -190,15 +190,12 @@ pub fn build<'a>(input: &ReportInput<'a>) -> Model<'a> {
         .sources
         .iter()
         .map(|s| {
-            let (status, status_class, reason) = match &s.status {
-                SourceStatus::Ok => (t.status_ok, "ok", None),
-                SourceStatus::Failed { reason } => {
-                    (t.status_failed, "failed", Some(reason.clone()))
-                }
-                SourceStatus::Skipped { reason } => {
-                    (t.status_skipped, "skipped", Some(reason.clone()))
-                }
+            let (status, status_class) = match &s.status {
+                SourceStatus::Ok => (t.status_ok, "ok"),
+                SourceStatus::Failed { .. } => (t.status_failed, "failed"),
+                SourceStatus::Skipped { .. } => (t.status_skipped, "skipped"),
             };
+            let reason = texts::source_reason(&s.status, &searched_by(input.sources, &s.id), lang);
             SourceRow {
                 label: s.label.clone(),
                 status,
@@ -235,6 +232,19 @@ pub fn build<'a>(input: &ReportInput<'a>) -> Model<'a> {
         total_records: findings.records.len(),
         others: others(input, &source_label),
     }
+}
+
+/// The identifier kinds a source is searched by (its datasets' `match`).
+pub fn searched_by(sources: &[SourceInfo], id: &str) -> Vec<inzage_core::IdentifierKind> {
+    let mut kinds: Vec<inzage_core::IdentifierKind> = sources
+        .iter()
+        .filter(|s| s.id == id)
+        .flat_map(|s| &s.datasets)
+        .flat_map(|d| d.matches.keys().copied())
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    kinds
 }
 
 /// The statement about other people's data, from what the protection pass did.

@@ -85,11 +85,17 @@ pub const FIELDS: [&str; 10] = [
 ];
 
 /// What `match` may name for each identifier kind.
-const MATCH_TARGETS: [(IdentifierKind, &str); 3] = [
+const MATCH_TARGETS: [(IdentifierKind, &str); 4] = [
     (IdentifierKind::Email, "adressen"),
+    (IdentifierKind::Email, ADDRESSES_AND_TEXT),
     (IdentifierKind::Klantnummer, "onderwerp_tekst"),
     (IdentifierKind::Contractnummer, "onderwerp_tekst"),
 ];
+
+/// `email = "adressen_tekst"`: an address matches in the headers and also
+/// where it is written in the decoded text (staff forwarding and discussing
+/// a tenant's mail among themselves).
+const ADDRESSES_AND_TEXT: &str = "adressen_tekst";
 
 /// Configuration of a `mail` source.
 #[derive(Clone, Debug, Deserialize)]
@@ -186,18 +192,16 @@ impl MailConfig {
                 ));
             }
             for (kind, cols) in &d.spec.matches {
-                let target = MATCH_TARGETS
+                let ok = MATCH_TARGETS
                     .iter()
-                    .find(|(k, _)| k == kind)
-                    .map(|(_, t)| *t);
-                let ok = matches!((target, cols), (Some(t), ColumnRef::One(c)) if c == t);
+                    .any(|(k, t)| k == kind && matches!(cols, ColumnRef::One(c) if c == t));
                 if !ok {
                     let mut path = at.clone();
                     path.extend(["match".to_string(), kind.to_string()]);
                     problems.push((
                         path,
                         format!("a mail source cannot be matched by {kind} = {:?}", cols.columns()),
-                        "mail matches `email = \"adressen\"`, `klantnummer = \"onderwerp_tekst\"` and `contractnummer = \"onderwerp_tekst\"` only".into(),
+                        "mail matches `email = \"adressen\"` (or `\"adressen_tekst\"`: also in the text), `klantnummer = \"onderwerp_tekst\"` and `contractnummer = \"onderwerp_tekst\"` only".into(),
                     ));
                 }
             }
@@ -258,6 +262,17 @@ impl MailConfig {
                 *p = base.join(p.as_str()).to_string_lossy().into_owned();
             }
         }
+    }
+
+    /// True with `email = "adressen_tekst"`: addresses count in the decoded
+    /// text as well as in the headers.
+    pub fn body_emails(&self) -> bool {
+        self.dataset.first().is_some_and(|d| {
+            matches!(
+                d.spec.matches.get(&IdentifierKind::Email),
+                Some(ColumnRef::One(c)) if c == ADDRESSES_AND_TEXT
+            )
+        })
     }
 
     /// The sources the globs name, sorted and without duplicates. A glob
@@ -419,6 +434,7 @@ impl MailConnector {
             cancel,
             chunk_bytes: CHUNK,
             limits: self.config.limits,
+            body_emails: self.config.body_emails(),
         };
         let found = match candidates {
             Some(c) => archive::search_at(c, &how),
@@ -456,10 +472,14 @@ impl MailConnector {
         }
         for p in found.problems {
             let line = p.line.map(|l| format!(" (line {l})")).unwrap_or_default();
+            // An unreadable message has no key of its own beyond where it
+            // stands (with its Message-ID, when it has one).
+            let location = format!("{}{line}", self.shown(&p.location));
             outcome.review.push(ReviewItem {
                 source: self.config.id.clone(),
                 dataset: dataset.spec.name.clone(),
-                location: format!("{}{line}", self.shown(&p.location)),
+                key: location.clone(),
+                location,
                 reason: format!(
                     "message could not be read completely ({}); check it by hand",
                     p.reason
