@@ -70,19 +70,21 @@ fn every_story_bundle_holds_exactly_the_expected_records_and_nobody_else() {
         let bundle = Bundle::open(&zip);
         for (source, datasets) in &story.expected {
             for (dataset, keys) in datasets {
+                let mut keys = keys.clone();
+                // Staff mail naming the tenant's address only in the text:
+                // found because the archive is searched with
+                // `email = "adressen_tekst"`.
+                if (source.as_str(), dataset.as_str()) == ("mail", "Bericht") {
+                    keys.extend(story.body_only.iter().cloned());
+                    keys.sort();
+                }
                 assert_eq!(
-                    &bundle.keys(source, dataset),
+                    bundle.keys(source, dataset),
                     keys,
                     "story {}: {source}/{dataset}",
                     story.story
                 );
             }
-        }
-        // Staff mail naming the tenant's address only in the text is not
-        // found by the headers: never in the bundle without a text search.
-        let mail = bundle.keys("mail", "Bericht");
-        for key in &story.body_only {
-            assert!(!mail.contains(key), "story {}: {key}", story.story);
         }
         let everything = bundle.all_text_lowercase();
         // The search finds what is there: the tenant's own number, in the
