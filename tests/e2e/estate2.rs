@@ -70,19 +70,21 @@ fn every_story_bundle_holds_exactly_the_expected_records_and_nobody_else() {
         let bundle = Bundle::open(&zip);
         for (source, datasets) in &story.expected {
             for (dataset, keys) in datasets {
+                let mut keys = keys.clone();
+                // Staff mail naming the tenant's address only in the text:
+                // found because the archive is searched with
+                // `email = "adressen_tekst"`.
+                if (source.as_str(), dataset.as_str()) == ("mail", "Bericht") {
+                    keys.extend(story.body_only.iter().cloned());
+                    keys.sort();
+                }
                 assert_eq!(
-                    &bundle.keys(source, dataset),
+                    bundle.keys(source, dataset),
                     keys,
                     "story {}: {source}/{dataset}",
                     story.story
                 );
             }
-        }
-        // Staff mail naming the tenant's address only in the text is not
-        // found by the headers: never in the bundle without a text search.
-        let mail = bundle.keys("mail", "Bericht");
-        for key in &story.body_only {
-            assert!(!mail.contains(key), "story {}: {key}", story.story);
         }
         let everything = bundle.all_text_lowercase();
         // The search finds what is there: the tenant's own number, in the
@@ -176,6 +178,15 @@ fn values_are_copied_exactly_and_shown_as_a_person_writes_them() {
     let workbook = crate::support::workbook_text(&bundle.files["inzage.xlsx"]);
     assert!(!workbook.contains("true") && !workbook.contains("false"));
     assert!(workbook.contains(&shown(&survey["Wijken"])));
+    let line = records("enquete", "Enquete")[0]["key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        workbook.contains("Regel in het exportbestand\t")
+            && workbook.contains(&format!("\n{line}\t")),
+        "the survey's line is the first column of its sheet"
+    );
 }
 
 /// The committed estate is what the generator writes for its seed.

@@ -82,11 +82,26 @@ pub fn workbook(input: &ReportInput) -> Result<Vec<u8>, XlsxError> {
             let sheet = workbook.add_worksheet();
             sheet.set_name(&name)?;
             let columns = field_names(spec, &records);
+            // An export without an id column names its records by their
+            // line or row there: that number is the first column.
+            let position = spec
+                .key_position()
+                .map(|p| crate::report::texts::position_label(p, lang));
+            let first = u16::from(position.is_some());
             let mut widths: Vec<usize> = Vec::new();
+            if let Some(label) = position {
+                sheet.write_string_with_format(0, 0, label, &formats.header)?;
+                widths.push(label.chars().count());
+                for (r, record) in records.iter().enumerate() {
+                    write_text(sheet, r as u32 + 1, 0, &record.key, &formats, |_| {
+                        String::new()
+                    })?;
+                }
+            }
             for (c, column) in columns.iter().enumerate() {
                 let label = crate::report::model::field_label_for(spec, column, lang);
                 let label = fitted(&label, |n| shortened(lang, n, None));
-                sheet.write_string_with_format(0, c as u16, &label, &formats.header)?;
+                sheet.write_string_with_format(0, first + c as u16, &label, &formats.header)?;
                 widths.push(label.chars().count());
             }
             let data_file = format!(
@@ -109,11 +124,13 @@ pub fn workbook(input: &ReportInput) -> Result<Vec<u8>, XlsxError> {
                         key: &record.key,
                         field: column,
                     };
-                    let shown = write_value(sheet, row, c as u16, value, lang, &formats, &whole)?;
-                    widths[c] = widths[c].max(shown);
+                    let col = first + c as u16;
+                    let shown = write_value(sheet, row, col, value, lang, &formats, &whole)?;
+                    let at = usize::from(col);
+                    widths[at] = widths[at].max(shown);
                 }
             }
-            finish_table(sheet, records.len() as u32, columns.len() as u16, &widths)?;
+            finish_table(sheet, records.len() as u32, widths.len() as u16, &widths)?;
         }
     }
     workbook.save_to_buffer()

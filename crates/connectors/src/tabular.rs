@@ -209,9 +209,9 @@ impl<'a> TableMatcher<'a> {
         ))
     }
 
-    /// The row's own key: its `key` columns joined by `/`, its position
-    /// when the dataset is keyed by position, or where it stands when the
-    /// dataset declares none.
+    /// The row's own key: its `key` columns joined by `/`, its line or row
+    /// (`position`) for a dataset keyed by position, or where it stands when
+    /// the dataset declares none.
     fn key(&self, row: &[Value], location: &str, position: Option<u64>) -> String {
         match &self.spec.key {
             Some(ColumnRef::Position(_)) => position

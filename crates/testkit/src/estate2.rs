@@ -102,8 +102,8 @@ pub struct Story2 {
     /// source → dataset → exact record keys in the bundle.
     pub expected: BTreeMap<String, BTreeMap<String, Vec<String>>>,
     /// Mail keys only a search of message texts for the tenant's e-mail
-    /// address finds (staff writing to staff): expected once that search
-    /// is configured; never found by headers alone.
+    /// address finds (staff writing to staff, `email = "adressen_tekst"`):
+    /// in the bundle beside `expected`, never found by headers alone.
     pub body_only: Vec<String>,
     /// Other people's identifiers, in every form a source writes them:
     /// none may appear anywhere in the bundle.

@@ -253,16 +253,28 @@ async fn probe(
     let mut probed = 0;
     for (dataset, templates) in config.dataset.iter().zip(templates) {
         for (kind, template) in templates {
-            let value = probe_value(config, *kind);
+            let value = match (&config.check_probe, dataset.spec.resolved_forms.get(kind)) {
+                // A kind written in a declared form is probed with a number
+                // of that form that belongs to nobody.
+                (None, Some(forms)) => forms.normal.write("999999999"),
+                _ => probe_value(config, *kind),
+            };
+            let id = inzage_core::Identifier {
+                kind: *kind,
+                value: value.clone(),
+            };
+            if dataset.spec.written(&id).is_none() {
+                return Err(SourceError::Config(format!(
+                    "check_probe `{value}` is not a {kind} in the normal form of [identifiers.{kind}], so dataset `{}` would not be asked; write it in that form",
+                    dataset.spec.name
+                )));
+            }
             let tried = format!(
                 "probe of dataset `{}` with a {kind} that belongs to nobody (`{value}`, no check_path configured)",
                 dataset.spec.name
             );
             let request = FetchRequest {
-                identifiers: vec![inzage_core::Identifier {
-                    kind: *kind,
-                    value: value.clone(),
-                }],
+                identifiers: vec![id],
                 fetched_at: chrono::Utc::now(),
             };
             let found = fetch(client, dataset, *kind, template, &request)

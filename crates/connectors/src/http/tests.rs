@@ -871,6 +871,34 @@ async fn rest_check_without_check_path_probes_with_an_identifier_of_nobody() {
         "{unreachable}"
     );
 
+    // A kind written in a declared form is probed in the source's form:
+    // the probe is really sent, never skipped as a value of another form.
+    let mut formed = woningnet_config("");
+    for dataset in &mut formed.dataset {
+        dataset.spec.resolved_forms.insert(
+            IdentifierKind::Woningnet,
+            inzage_core::FormPair {
+                source: inzage_core::IdentifierForm::default(),
+                normal: inzage_core::IdentifierForm {
+                    prefix: "WN-".into(),
+                    ..Default::default()
+                },
+            },
+        );
+    }
+    let before = server.request_log().len();
+    let summary = connect(formed, &server.url, &server.secret)
+        .check()
+        .await
+        .unwrap()
+        .summary;
+    let sent = server.request_log()[before..].join("\n");
+    assert!(
+        summary.contains("2 endpoint(s) probed") && sent.matches("999999999").count() == 2,
+        "{summary}\n{sent}"
+    );
+    assert!(!sent.contains("WN-"), "asked in the source's form: {sent}");
+
     // An endpoint that ignores the probe value answers with records: that
     // is a fault (a fetch would receive other people's data), never health.
     let mut unfiltered = woningnet_config("check_probe = \"100\"");
