@@ -16,7 +16,7 @@ use std::sync::Arc;
 use memchr::memmem;
 use memmap2::Mmap;
 
-use super::message::{analyse, Analysis};
+use super::message::{analyse_with, Analysis};
 use super::scan::{contains_email, contains_token, prefilter, structure_problem, Needles, Verdict};
 
 /// How `>From ` lines of an mbox are unescaped.
@@ -122,6 +122,8 @@ pub struct Search<'a> {
     pub chunk_bytes: usize,
     /// What one message may hold before it is not parsed.
     pub limits: MailLimits,
+    /// Addresses count in the decoded text too (`email = "adressen_tekst"`).
+    pub body_emails: bool,
 }
 
 /// Limits on one message, checked before it is parsed: a message beyond
@@ -304,7 +306,8 @@ pub fn search(sources: &[Source], s: &Search<'_>) -> Result<Found, SourceIo> {
     let needles = Needles::new(
         s.emails.iter().map(String::as_str),
         s.tokens.iter().map(String::as_str),
-    );
+    )
+    .in_text(s.body_emails);
     let mut maps: Vec<(PathBuf, Option<Mmap>)> = Vec::new();
     let mut units = Vec::new();
     for source in sources {
@@ -398,7 +401,8 @@ pub fn search_at(candidates: &[(Source, Vec<u64>)], s: &Search<'_>) -> Result<Fo
     let needles = Needles::new(
         s.emails.iter().map(String::as_str),
         s.tokens.iter().map(String::as_str),
-    );
+    )
+    .in_text(s.body_emails);
     let mut found = Found::default();
     for (source, offsets) in candidates {
         match source {
@@ -675,7 +679,12 @@ fn look_at_message(
         }
         return;
     }
-    match analyse(&text, &email_list(needles), &token_list(needles)) {
+    match analyse_with(
+        &text,
+        &email_list(needles),
+        &token_list(needles),
+        needles.body_emails,
+    ) {
         Some(mut analysis) => {
             if analysis.matched() {
                 if problems.is_empty() {

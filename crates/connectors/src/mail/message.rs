@@ -108,13 +108,25 @@ pub fn read(raw: &[u8]) -> Option<Readable> {
 /// Parses and matches one message. `None` when mail-parser finds no
 /// message at all (no headers).
 pub fn analyse(raw: &[u8], emails: &[String], tokens: &[String]) -> Option<Analysis> {
+    analyse_with(raw, emails, tokens, false)
+}
+
+/// Like [`analyse`]; with `body_emails`, an address also matches when it is
+/// written in the decoded text ([`text_addresses`]).
+pub fn analyse_with(
+    raw: &[u8],
+    emails: &[String],
+    tokens: &[String],
+    body_emails: bool,
+) -> Option<Analysis> {
     let Readable {
         analysis: mut a,
         addresses,
         subjects,
     } = read(raw)?;
     for (i, e) in emails.iter().enumerate() {
-        if addresses.iter().any(|x| x.eq_ignore_ascii_case(e)) {
+        let in_text = || body_emails && text_addresses(&a.text).any(|x| x.eq_ignore_ascii_case(e));
+        if addresses.iter().any(|x| x.eq_ignore_ascii_case(e)) || in_text() {
             a.matched_emails.push(i);
         }
     }
@@ -134,6 +146,42 @@ pub fn index_words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.bytes().any(|b| b.is_ascii_digit()))
         .map(|w| w.to_ascii_uppercase())
+}
+
+fn local_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"._%+-!#$&'*/=?^`{|}~".contains(&b)
+}
+
+fn domain_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'.' || b == b'-'
+}
+
+/// The addresses written in a text (for `email = "adressen_tekst"`): around
+/// every `@`, the longest run of ASCII local-part characters before it and
+/// of domain characters (letters, digits, `.`, `-`) after it, without dots
+/// at either end. An address matches the text when it is one of these,
+/// ASCII case-insensitively: `jan@example.org` in `mail jan@example.org.`
+/// or `<jan@example.org>`, not in `xjan@example.org` or
+/// `jan@example.org.uk`.
+pub fn text_addresses(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'@', bytes).filter_map(move |at| {
+        let mut start = at;
+        while start > 0 && local_char(bytes[start - 1]) {
+            start -= 1;
+        }
+        while start < at && bytes[start] == b'.' {
+            start += 1;
+        }
+        let mut end = at + 1;
+        while end < bytes.len() && domain_char(bytes[end]) {
+            end += 1;
+        }
+        while end > at + 1 && matches!(bytes[end - 1], b'.' | b'-') {
+            end -= 1;
+        }
+        (start < at && end > at + 1).then(|| &text[start..end])
+    })
 }
 
 /// True for a number the index can look up as one word (see [`index_words`]).

@@ -85,11 +85,17 @@ pub const FIELDS: [&str; 10] = [
 ];
 
 /// What `match` may name for each identifier kind.
-const MATCH_TARGETS: [(IdentifierKind, &str); 3] = [
+const MATCH_TARGETS: [(IdentifierKind, &str); 4] = [
     (IdentifierKind::Email, "adressen"),
+    (IdentifierKind::Email, ADDRESSES_AND_TEXT),
     (IdentifierKind::Klantnummer, "onderwerp_tekst"),
     (IdentifierKind::Contractnummer, "onderwerp_tekst"),
 ];
+
+/// `email = "adressen_tekst"`: an address matches in the headers and also
+/// where it is written in the decoded text (staff forwarding and discussing
+/// a tenant's mail among themselves).
+const ADDRESSES_AND_TEXT: &str = "adressen_tekst";
 
 /// Configuration of a `mail` source.
 #[derive(Clone, Debug, Deserialize)]
@@ -186,18 +192,16 @@ impl MailConfig {
                 ));
             }
             for (kind, cols) in &d.spec.matches {
-                let target = MATCH_TARGETS
+                let ok = MATCH_TARGETS
                     .iter()
-                    .find(|(k, _)| k == kind)
-                    .map(|(_, t)| *t);
-                let ok = matches!((target, cols), (Some(t), ColumnRef::One(c)) if c == t);
+                    .any(|(k, t)| k == kind && matches!(cols, ColumnRef::One(c) if c == t));
                 if !ok {
                     let mut path = at.clone();
                     path.extend(["match".to_string(), kind.to_string()]);
                     problems.push((
                         path,
                         format!("a mail source cannot be matched by {kind} = {:?}", cols.columns()),
-                        "mail matches `email = \"adressen\"`, `klantnummer = \"onderwerp_tekst\"` and `contractnummer = \"onderwerp_tekst\"` only".into(),
+                        "mail matches `email = \"adressen\"` (or `\"adressen_tekst\"`: also in the text), `klantnummer = \"onderwerp_tekst\"` and `contractnummer = \"onderwerp_tekst\"` only".into(),
                     ));
                 }
             }
@@ -258,6 +262,17 @@ impl MailConfig {
                 *p = base.join(p.as_str()).to_string_lossy().into_owned();
             }
         }
+    }
+
+    /// True with `email = "adressen_tekst"`: addresses count in the decoded
+    /// text as well as in the headers.
+    pub fn body_emails(&self) -> bool {
+        self.dataset.first().is_some_and(|d| {
+            matches!(
+                d.spec.matches.get(&IdentifierKind::Email),
+                Some(ColumnRef::One(c)) if c == ADDRESSES_AND_TEXT
+            )
+        })
     }
 
     /// The sources the globs name, sorted and without duplicates. A glob
@@ -365,7 +380,8 @@ impl MailConnector {
                     IdentifierKind::Klantnummer | IdentifierKind::Contractnummer
                 ) && accepts(i.kind)
             })
-            .map(|i| i.value.to_uppercase())
+            .filter_map(|i| dataset.spec.written(i))
+            .map(|w| w.to_uppercase())
             .collect();
         (emails, tokens)
     }
@@ -403,7 +419,13 @@ impl MailConnector {
             return Ok(FetchOutcome::default());
         }
         let email_values: Vec<String> = emails.iter().map(|i| i.value.to_lowercase()).collect();
-        let token_values: Vec<String> = tokens.iter().map(|i| i.value.to_uppercase()).collect();
+        // Tokens are searched as the archive's dataset writes them.
+        let tokens: Vec<(Identifier, String)> = tokens
+            .into_iter()
+            .filter_map(|i| dataset.spec.written(&i).map(|w| (i, w)))
+            .collect();
+        let token_values: Vec<String> = tokens.iter().map(|(_, w)| w.to_uppercase()).collect();
+        let tokens: Vec<Identifier> = tokens.into_iter().map(|(i, _)| i).collect();
         let how = Search {
             emails: &email_values,
             tokens: &token_values,
@@ -412,6 +434,7 @@ impl MailConnector {
             cancel,
             chunk_bytes: CHUNK,
             limits: self.config.limits,
+            body_emails: self.config.body_emails(),
         };
         let found = match candidates {
             Some(c) => archive::search_at(c, &how),

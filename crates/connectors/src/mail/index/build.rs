@@ -11,7 +11,7 @@ use sqlx::Row;
 
 use super::{email_key, open, settings, stamp, token_key, IndexError, Stamp};
 use crate::mail::archive::{beyond_limits, map, mbox_messages, message_files, unescape};
-use crate::mail::message::{index_words, read};
+use crate::mail::message::{index_words, read, text_addresses};
 use crate::mail::scan::is_clean;
 use crate::mail::{MailConfig, Source, CHUNK};
 
@@ -60,6 +60,9 @@ fn key_message(raw: &[u8], mbox: bool, junk: bool, config: &MailConfig) -> Entry
         let mut keys: Vec<String> = r.addresses.iter().map(|a| email_key(a)).collect();
         for s in r.subjects.iter().chain([&r.analysis.text]) {
             keys.extend(index_words(s).map(|w| token_key(&w)));
+        }
+        if config.body_emails() {
+            keys.extend(text_addresses(&r.analysis.text).map(email_key));
         }
         keys.sort();
         keys.dedup();

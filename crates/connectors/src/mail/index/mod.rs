@@ -12,7 +12,9 @@
 //! matcher reads ([`super::message::read`]): `e:<address>` for every parsed
 //! address of From/To/Cc/Bcc/Reply-To/Sender (also of forwarded messages),
 //! ASCII lowercase, and `t:<WORD>` for every word of the decoded subjects
-//! and text that holds a digit ([`super::message::index_words`]). A message
+//! and text that holds a digit ([`super::message::index_words`]); with
+//! `email = "adressen_tekst"` also every address written in the decoded text
+//! ([`super::message::text_addresses`]). A message
 //! the prefilter walk is not sure of, that is beyond the limits, has no
 //! headers or trips the parser is *flagged*: it is looked at on every
 //! search. So a search over the index looks at every message a full scan
@@ -70,8 +72,12 @@ pub enum IndexError {
 fn settings(config: &MailConfig) -> String {
     let l = &config.limits;
     format!(
-        "v{VERSION} format={:?} max_message_bytes={} max_headers={} max_mime_depth={}",
-        config.mbox_format, l.max_message_bytes, l.max_headers, l.max_mime_depth
+        "v{VERSION} format={:?} max_message_bytes={} max_headers={} max_mime_depth={} body_emails={}",
+        config.mbox_format,
+        l.max_message_bytes,
+        l.max_headers,
+        l.max_mime_depth,
+        config.body_emails()
     )
 }
 
