@@ -269,10 +269,16 @@ async fn probe(
                     dataset.spec.name
                 )));
             }
-            let tried = format!(
-                "probe of dataset `{}` with a {kind} that belongs to nobody (`{value}`, no check_path configured)",
-                dataset.spec.name
-            );
+            let name = &dataset.spec.name;
+            // What was tried, naming the dataset unless the cause does.
+            let tried = |cause: &str| {
+                let of = if cause.contains(&format!("dataset `{name}`")) {
+                    String::new()
+                } else {
+                    format!(" of dataset `{name}`")
+                };
+                format!("probe{of} with a {kind} that belongs to nobody (`{value}`, no check_path configured)")
+            };
             let request = FetchRequest {
                 identifiers: vec![id],
                 fetched_at: chrono::Utc::now(),
@@ -280,10 +286,12 @@ async fn probe(
             let found = fetch(client, dataset, *kind, template, &request)
                 .await
                 .map_err(|e| {
+                    let cause = e.to_string();
+                    let malformed = cause.contains("HTTP 400") || cause.contains("HTTP 422");
                     SourceError::Other(format!(
-                        "{tried}: {}{}",
-                        e,
-                        if e.to_string().contains("HTTP 400") {
+                        "{}: {cause}{}",
+                        tried(&cause),
+                        if malformed {
                             "; if the API refuses the probe value as malformed, set check_probe to a well-formed identifier that belongs to nobody, or set check_path to an endpoint without personal data"
                         } else {
                             ""
@@ -292,7 +300,8 @@ async fn probe(
                 })?;
             if !found.is_empty() {
                 return Err(SourceError::Other(format!(
-                    "{tried}: the endpoint answered with {} record(s), so it does not filter on {kind}: an export would receive other people's data; check `path` in connectors.toml",
+                    "{}: the endpoint answered with {} record(s), so it does not filter on {kind}: an export would receive other people's data; check `path` in connectors.toml",
+                    tried(""),
                     found.len()
                 )));
             }

@@ -914,4 +914,17 @@ async fn rest_check_without_check_path_probes_with_an_identifier_of_nobody() {
         leaky.contains("does not filter on woningnet") && leaky.contains("record(s)"),
         "{leaky}"
     );
+
+    // A 404 where the identifier stands in the query: no such endpoint,
+    // with the dataset named once.
+    let mut missing = woningnet_config("");
+    missing.dataset.remove(0);
+    missing.dataset[0].path = Some("/bestaatniet?registratienummer={woningnet}".into());
+    let gone = connect(missing, &server.url, &server.secret)
+        .check()
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(gone.contains("HTTP 404"), "{gone}");
+    assert_eq!(gone.matches("dataset `Reactie`").count(), 1, "{gone}");
 }
