@@ -14,6 +14,7 @@ pub mod export;
 pub mod find;
 pub mod receivers;
 pub mod requests;
+pub mod staff;
 pub mod verify;
 
 pub use error::{AppError, Field};

@@ -6,6 +6,7 @@ mod deliver;
 mod export;
 pub mod find;
 pub mod request;
+pub mod serve;
 mod verify;
 
 use crate::exit::Failure;
@@ -24,5 +25,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Audit { command } => request::audit(&cli.config, command).await,
         Command::Verify(args) => verify::run(args),
         Command::Deliver(args) => deliver::run(&cli.config, args).await,
+        Command::Serve(args) => serve::run(&cli.config, args).await,
+        Command::Staff { command } => serve::staff(&cli.config, command).await,
     }
 }
