@@ -18,3 +18,4 @@ mod report_checks;
 mod requests;
 mod stories;
 mod support;
+mod web;

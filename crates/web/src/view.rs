@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use axum::response::Html;
 use inzage_core::Lang;
-use minijinja::{context, Environment, Value};
+use minijinja::{context, Environment, UndefinedBehavior, Value};
 
 use crate::state::Shared;
 use crate::texts::{code, text, texts};
@@ -14,6 +14,8 @@ fn environment() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
         let mut env = Environment::new();
+        // A form shown for the first time has no values or errors yet.
+        env.set_undefined_behavior(UndefinedBehavior::Chainable);
         for (name, source) in [
             ("base.html", include_str!("../templates/base.html")),
             ("login.html", include_str!("../templates/login.html")),
