@@ -141,3 +141,59 @@ fn the_people_index_must_name_a_sql_connector() {
         "{out}"
     );
 }
+
+/// `person = ...` is a closed list: a value outside it (a typo, an attribute
+/// the merged view does not know) is an error at its line, never a field
+/// silently missing from the merged view; `voorletters` is on the list.
+#[test]
+fn an_unknown_person_attribute_is_refused_and_voorletters_is_known() {
+    let needle = "person = \"tussenvoegsel\"";
+    let (code, out) = check(|c| c.replacen(needle, "person = \"tussenvoegsels\"", 1));
+    assert_eq!(code, 2, "{out}");
+    let line = out
+        .lines()
+        .find(|l| l.contains("unknown person attribute `tussenvoegsels`"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        line.contains(&format!("connectors.toml:{}:", line_of(needle))),
+        "{line}"
+    );
+    assert!(out.contains("voorletters, voornamen, roepnaam"), "{out}");
+    let (code, out) = check(|c| c.replacen(needle, "person = \"voorletters\"", 1));
+    assert_eq!(code, 0, "{out}");
+}
+
+/// A relative path in connectors.toml is relative to the folder that holds
+/// connectors.toml, not to the working directory (the README says so).
+#[test]
+fn relative_paths_are_relative_to_the_configuration_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let me = story("mover");
+    std::fs::write(
+        dir.path().join("leden.csv"),
+        format!(
+            "Lidnummer;Klantnummer;Naam;Opmerking\nL-1;{};Zoë;\n",
+            me.klantnummer
+        ),
+    )
+    .unwrap();
+    let config = config_with(dir.path(), |c| {
+        c + &member_list_source(
+            "vereniging",
+            std::path::Path::new("leden.csv"),
+            "Klantnummer",
+        )
+    });
+    assert_ne!(
+        dir.path(),
+        root(),
+        "run from another folder than the config's"
+    );
+    let (code, stdout, stderr) = text(&run(inzage().arg("--config").arg(&config).arg("check")));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("vereniging"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(line.contains(" ok "), "{line}");
+}

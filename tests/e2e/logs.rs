@@ -1,6 +1,7 @@
 //! Logs carry no personal data: every story export at info level (`-v`)
 //! names no personal value of any generated person, and at debug level
-//! (`-vv`) no warning carries an SQL statement or a bound value.
+//! (`-vv`) no warning carries an SQL statement or a bound value; and a log
+//! that does not go to a terminal carries no ANSI colour codes.
 
 use inzage_testkit::estate::{build, EstateConfig};
 
@@ -77,6 +78,12 @@ fn story_exports_log_no_personal_data_at_info_and_no_sql_in_warnings() {
             assert!(
                 stderr.contains(" INFO "),
                 "{} at {level}: info lines are logged",
+                story.story
+            );
+            // stderr is a pipe here, not a terminal: no colour codes.
+            assert!(
+                !stderr.contains('\u{1b}'),
+                "{} at {level}: an ANSI escape in the log",
                 story.story
             );
             let lines: Vec<&str> = stderr.lines().collect();

@@ -140,7 +140,8 @@ fn money_and_dates_keep_their_exact_form() {
     assert_eq!(ended, 1, "the running contract has a null end date");
 }
 
-/// A write disguised as a dataset query fails in both databases and changes nothing.
+/// A write smuggled in behind a dataset query (a second statement) is
+/// refused before any database is asked, for both databases, and changes nothing.
 #[test]
 fn both_databases_are_read_only() {
     let pg = postgres();
@@ -172,9 +173,9 @@ fn both_databases_are_read_only() {
             .args(["export", "--customer", &story.klantnummer, "--out"])
             .arg(&out));
         let (code, _, stderr) = text(&output);
-        assert_eq!(code, 3, "{name}: the ERP source fails: {stderr}");
+        assert_eq!(code, 2, "{name}: the configuration is refused: {stderr}");
         assert!(
-            stderr.contains("erp") && stderr.contains("FAILED"),
+            stderr.contains("connector `erp`") && stderr.contains("more than one statement"),
             "{name}: {stderr}"
         );
         assert!(!out.exists());
@@ -268,12 +269,102 @@ fn a_slow_query_is_stopped_by_the_statement_timeout() {
     let bundle = Bundle::open(&out);
     let erp = bundle.source("erp");
     assert_eq!(erp["status"], "failed");
+    let reason = erp["reason"].as_str().unwrap();
     assert!(
-        erp["reason"]
-            .as_str()
-            .unwrap()
-            .contains("statement timeout"),
+        reason.contains("dataset `Inkomenstoets`")
+            && reason.contains("raise statement_timeout_secs"),
         "{erp}"
     );
     assert_eq!(bundle.source("kwh")["status"], "ok");
+}
+
+/// `check` proves every ERP query read-only without running it, on SQLite
+/// and on PostgreSQL: a query that would write (here a data-modifying WITH
+/// that returns the rows it deletes) is refused by `check`, named by its
+/// dataset, and no row is touched.
+#[test]
+fn check_refuses_a_query_that_would_write_on_both_databases() {
+    // A login that may only read (refused by its rights) and one that may
+    // write (refused by the plan): inzage refuses the query either way.
+    let pg = postgres();
+    let writable = postgres();
+    writable.grant_writes().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let select = "SELECT klantnummer, voornamen, tussenvoegsel, achternaam, geslacht, geboortedatum,\n       bsn, iban, woningnet_registratienummer, aangemaakt\nFROM relatie WHERE klantnummer = :klantnummer";
+    let writes = [
+        "WITH weg AS (SELECT klantnummer FROM relatie WHERE klantnummer = :klantnummer)\nDELETE FROM relatie WHERE klantnummer IN (SELECT klantnummer FROM weg)\nRETURNING klantnummer, voornamen, tussenvoegsel, achternaam, geslacht, geboortedatum, bsn, iban, woningnet_registratienummer, aangemaakt",
+        "UPDATE relatie SET voornamen = voornamen WHERE klantnummer = :klantnummer\nRETURNING klantnummer, voornamen, tussenvoegsel, achternaam, geslacht, geboortedatum, bsn, iban, woningnet_registratienummer, aangemaakt",
+    ];
+    let sqlite_before = std::fs::read(root().join("fixtures/erp/erp.sqlite")).unwrap();
+    for (i, query) in writes.iter().enumerate() {
+        let edit = |c: String| {
+            assert!(c.contains(select));
+            c.replacen(select, query, 1)
+        };
+        let sqlite = config_file(dir.path(), &format!("lite-{i}.toml"), edit);
+        let postgres = config_file(dir.path(), &format!("pg-{i}.toml"), |c| {
+            on_postgres(edit(c), &pg)
+        });
+        let postgres_writable = config_file(dir.path(), &format!("pgw-{i}.toml"), |c| {
+            on_postgres(edit(c), &writable)
+        });
+        for (backend, config, password, refusal) in [
+            ("sqlite", &sqlite, &pg.password, "would write"),
+            (
+                "postgres",
+                &postgres,
+                &pg.password,
+                "asks for more than reading",
+            ),
+            (
+                "postgres, may write",
+                &postgres_writable,
+                &writable.password,
+                "would write",
+            ),
+        ] {
+            let (code, stdout, stderr) = text(&run(inzage()
+                .env(PASSWORD_VARIABLE, password)
+                .arg("--config")
+                .arg(config)
+                .arg("check")));
+            assert_eq!(code, 3, "{backend}: {stdout}{stderr}");
+            let erp = stdout
+                .lines()
+                .find(|l| l.starts_with("erp "))
+                .unwrap_or_else(|| panic!("{stdout}"));
+            assert!(
+                erp.contains("FAILED")
+                    && erp.contains("dataset `Relatie`")
+                    && erp.contains(refusal),
+                "{backend}: {erp}"
+            );
+        }
+    }
+    assert!(
+        std::fs::read(root().join("fixtures/erp/erp.sqlite")).unwrap() == sqlite_before,
+        "the SQLite file is untouched"
+    );
+    // PostgreSQL still holds every relatie: the export finds the story tenant.
+    let story = story("mover");
+    let pg_config = postgres_config(dir.path(), &writable);
+    let out = dir.path().join("after.zip");
+    let output = run(inzage()
+        .env(PASSWORD_VARIABLE, &writable.password)
+        .arg("--config")
+        .arg(&pg_config)
+        .args([
+            "export",
+            "--now",
+            NOW,
+            "--customer",
+            &story.klantnummer,
+            "--out",
+        ])
+        .arg(&out));
+    assert_eq!(text(&output).0, 0, "{:?}", text(&output));
+    assert_eq!(
+        Bundle::open(&out).keys("erp", "Relatie"),
+        [story.klantnummer]
+    );
 }

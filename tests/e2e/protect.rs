@@ -632,3 +632,62 @@ fn the_review_page_and_csv_keep_hostile_source_data_inert() {
         "unknown names up for review, masked"
     );
 }
+
+/// A record for review in stories.json: named by its own key.
+#[derive(Deserialize)]
+struct ReviewTruth {
+    source: String,
+    dataset: String,
+    key: String,
+}
+
+#[derive(Deserialize)]
+struct StoryReviews {
+    story: String,
+    klantnummer: String,
+    review: Vec<ReviewTruth>,
+}
+
+/// Review items name the record by its own key (the signalering number,
+/// the CRM id, the Message-ID), never only a row index or a byte offset:
+/// every record the oracle lists for review is on the review list under
+/// exactly that key, and no record entry is named by a position alone.
+#[test]
+fn review_items_name_the_record_by_its_own_key() {
+    #[derive(Deserialize)]
+    struct All {
+        stories: Vec<StoryReviews>,
+    }
+    let all: All =
+        serde_json::from_slice(&std::fs::read(root().join("fixtures/stories.json")).unwrap())
+            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut checked = 0;
+    for story in all.stories.iter().filter(|s| !s.review.is_empty()) {
+        export_story(dir.path(), &story.klantnummer, &[]);
+        let review = review_list(dir.path(), &story.klantnummer);
+        let entries = review["entries"].as_array().unwrap();
+        for want in &story.review {
+            assert!(
+                entries.iter().any(|e| e["source"] == want.source.as_str()
+                    && e["dataset"] == want.dataset.as_str()
+                    && e["key"] == want.key.as_str()),
+                "story {}: {} / {} `{}` on the review list by its key: {review}",
+                story.story,
+                want.source,
+                want.dataset,
+                want.key
+            );
+            checked += 1;
+        }
+        for e in entries.iter().filter(|e| e["field"].is_null()) {
+            let key = e["key"].as_str().unwrap();
+            assert!(
+                !key.contains(" row ") && !key.contains(" #") && !key.contains("(key "),
+                "story {}: a review entry named by its position: {e}",
+                story.story
+            );
+        }
+    }
+    assert!(checked >= 3, "the oracle lists records for review");
+}

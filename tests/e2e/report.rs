@@ -517,3 +517,158 @@ fn golden_manifest_and_report_text() {
     assert_eq!(manifest, want_manifest, "manifest differs from the golden file; if the change is intended, rerun with INZAGE_UPDATE_GOLDEN=1 and review the diff");
     assert_eq!(report, want_report, "report text differs from the golden file; if the change is intended, rerun with INZAGE_UPDATE_GOLDEN=1 and review the diff");
 }
+
+/// The merged view compares values in their normal form: a postcode with or
+/// without its space, a phone number in Dutch or international form, an
+/// e-mail address or a name in other case are one value, shown once and not
+/// flagged as a difference; a real difference is still flagged.
+#[test]
+fn the_merged_view_shows_one_value_written_differently_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let me = story("no-woningnet");
+    let body = format!(
+        "Lidnummer;Klantnummer;Achternaam;Postcode;Email;Telefoon;Woonplaats\r\n\
+         L-1;{k};ÇELIK;3552tl;N.Celik@Example.COM;+31 (0)6 1234 5678;Utrecht\r\n\
+         L-2;{k};çelik;3552 TL;n.celik@example.com;06-12345678;Houten\r\n",
+        k = me.klantnummer
+    );
+    let file = dir.path().join("leden.csv");
+    std::fs::write(&file, body).unwrap();
+    let source = format!(
+        r#"
+[[connector]]
+id = "vereniging"
+kind = "csv"
+label = "Ledenlijst"
+path = "{path}"
+
+[[connector.dataset]]
+name = "Lidmaatschap"
+purposes = ["communicatie"]
+recipients = []
+retention = "contact_2j"
+origin = "subject"
+key = "Lidnummer"
+owner = {{ klantnummer = "Klantnummer" }}
+match = {{ klantnummer = "Klantnummer" }}
+
+[connector.dataset.fields]
+Lidnummer = "identificatie"
+Klantnummer = {{ category = "identificatie", type = "text" }}
+Achternaam = {{ category = "naw", person = "achternaam" }}
+Postcode = {{ category = "naw", person = "postcode" }}
+Email = {{ category = "contact", person = "email" }}
+Telefoon = {{ category = "contact", person = "telefoon" }}
+Woonplaats = {{ category = "naw", person = "woonplaats" }}
+"#,
+        path = file.display()
+    );
+    let config = config_with(dir.path(), |c| c + &source);
+    let (path, output) = export(&config, &me.klantnummer, dir.path(), &["--now", NOW]);
+    assert_eq!(text(&output).0, 0, "{:?}", text(&output));
+    let html = String::from_utf8(Bundle::open(&path).files["index.html"].clone()).unwrap();
+    let start = html
+        .find("<section id=\"persoon\">")
+        .expect("a merged view");
+    let end = start + html[start..].find("</section>").unwrap();
+    // The "differs" mark stands on its own line below the label.
+    let view = report_lines(&html[start..end]).replace(
+        "\nverschilt tussen systemen |",
+        " verschilt tussen systemen |",
+    );
+    // One group per attribute: a line "label | value | systems", then a
+    // line "value | systems" for each further value.
+    let mut groups: Vec<Vec<String>> = Vec::new();
+    for line in view.lines().filter(|l| l.contains(" | ")) {
+        match line.split(" | ").count() {
+            3 => groups.push(vec![line.to_string()]),
+            _ => {
+                if let Some(group) = groups.last_mut() {
+                    group.push(line.to_string());
+                }
+            }
+        }
+    }
+    let row = |label: &str| -> Vec<String> {
+        groups
+            .iter()
+            .find(|g| g[0].starts_with(label))
+            .cloned()
+            .unwrap_or_else(|| panic!("{label} in\n{view}"))
+    };
+    for (label, value) in [
+        ("Achternaam", "Çelik"),
+        ("Postcode", "3552 TL"),
+        ("E-mailadres", "n.celik@example.com"),
+        ("Telefoonnummer", "+31 (0)6 1234 5678"),
+    ] {
+        let lines = row(label);
+        assert_eq!(lines.len(), 1, "{label}: one value\n{view}");
+        assert!(
+            !lines[0].contains("verschilt"),
+            "{label}: no difference\n{view}"
+        );
+        assert!(
+            lines[0].to_lowercase().contains(&value.to_lowercase()),
+            "{label}: {value}\n{view}"
+        );
+    }
+    let town = row("Woonplaats");
+    assert_eq!(town.len(), 2, "Utrecht and Houten\n{view}");
+    assert!(town[0].contains("verschilt tussen systemen"), "{view}");
+}
+
+/// A Dutch report has no English: a source that failed and a source that
+/// was not searched are explained in the report's language, in the page
+/// and in the workbook; the technical cause (for staff) stays in the
+/// manifest. An English report explains them in English.
+#[test]
+fn failed_and_skipped_sources_are_explained_in_the_reports_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let me = story("no-woningnet");
+    let config = config_with(dir.path(), |c| {
+        c.replace("kwh/kwh-export.xlsx", "kwh/weg.xlsx")
+    });
+    for (lang, failed, skipped, dutch) in [
+        (
+            "nl",
+            "niet gelukt: dit systeem kon bij het maken van dit overzicht niet worden gelezen",
+            "niet doorzocht: dit systeem zoeken wij op WoningNet-registratienummer",
+            true,
+        ),
+        (
+            "en",
+            "failed: this system could not be read when this overview was made",
+            "not searched: this system is searched by WoningNet registration number",
+            false,
+        ),
+    ] {
+        let out = dir.path().join(format!("{lang}.zip"));
+        let output = run(inzage()
+            .arg("--config")
+            .arg(&config)
+            .args(["export", "--allow-partial", "--now", NOW, "--lang", lang])
+            .args(["--customer", &me.klantnummer, "--out"])
+            .arg(&out));
+        assert_eq!(text(&output).0, 0, "{:?}", text(&output));
+        let bundle = Bundle::open(&out);
+        assert_eq!(bundle.source("kwh")["status"], "failed");
+        assert_eq!(bundle.source("woningnet")["status"], "skipped");
+        let page = page_text(&String::from_utf8(bundle.files["index.html"].clone()).unwrap());
+        let workbook = workbook_text(&bundle.files["inzage.xlsx"]);
+        for (what, shown) in [("report", &page), ("workbook", &workbook)] {
+            assert!(shown.contains(failed), "{lang} {what}: {shown}");
+            assert!(shown.contains(skipped), "{lang} {what}: {shown}");
+            if dutch {
+                for technical in [
+                    "cannot read",
+                    "no usable identifier",
+                    "weg.xlsx",
+                    "check that",
+                ] {
+                    assert!(!shown.contains(technical), "{lang} {what}: {technical}");
+                }
+            }
+        }
+    }
+}

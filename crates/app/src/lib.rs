@@ -12,6 +12,7 @@ pub mod error;
 pub mod estate;
 pub mod export;
 pub mod find;
+pub mod index;
 pub mod receivers;
 pub mod requests;
 pub mod staff;

@@ -166,14 +166,15 @@ fn overview(
         let Some(source) = input.sources.iter().find(|s| s.id == report.id) else {
             continue;
         };
-        let status = match &report.status {
-            inzage_engine::SourceStatus::Ok => t.status_ok.to_string(),
-            inzage_engine::SourceStatus::Failed { reason } => {
-                format!("{}: {reason}", t.status_failed)
-            }
-            inzage_engine::SourceStatus::Skipped { reason } => {
-                format!("{}: {reason}", t.status_skipped)
-            }
+        let label = match &report.status {
+            inzage_engine::SourceStatus::Ok => t.status_ok,
+            inzage_engine::SourceStatus::Failed { .. } => t.status_failed,
+            inzage_engine::SourceStatus::Skipped { .. } => t.status_skipped,
+        };
+        let searched_by = crate::report::model::searched_by(input.sources, &report.id);
+        let status = match texts::source_reason(&report.status, &searched_by, lang) {
+            Some(reason) => format!("{label}: {reason}"),
+            None => label.to_string(),
         };
         for spec in &source.datasets {
             row += 1;

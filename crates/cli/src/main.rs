@@ -41,6 +41,9 @@ pub enum Command {
     Export(ExportArgs),
     /// Ask every configured source whether it can be reached and read.
     Check,
+    /// Build the mail index of every mail source with `index` set, or
+    /// bring it up to date (only new and changed files are read).
+    Index,
     /// Work with the configuration file.
     Config {
         #[command(subcommand)]

@@ -2,11 +2,12 @@
 //!
 //! ```sh
 //! cargo run --release -p inzage-connectors --example mail_scan -- \
-//!     bench/out/mail-1g/mail/archive.mbox --email jan@example.org [--klantnummer 001042] [--threads 2]
+//!     bench/out/mail-1g/mail/archive.mbox --email jan@example.org [--klantnummer 001042] [--threads 2] [--in-text]
 //! ```
 //!
 //! Prints the number of matching messages (and, on stderr, messages seen,
-//! messages parsed fully, seconds and MB/s). Every path is an mbox file, a
+//! messages parsed fully, seconds and MB/s). `--in-text`: addresses count in
+//! the decoded text too (`email = "adressen_tekst"`). Every path is an mbox file, a
 //! Maildir folder or a folder of .eml files.
 
 use std::path::PathBuf;
@@ -21,6 +22,7 @@ fn main() -> ExitCode {
     let mut tokens = Vec::new();
     let mut threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let mut list = false;
+    let mut in_text = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -30,9 +32,10 @@ fn main() -> ExitCode {
             }
             "--threads" => threads = args.next().and_then(|t| t.parse().ok()).unwrap_or(threads),
             "--list" => list = true,
+            "--in-text" => in_text = true,
             "-h" | "--help" => {
                 eprintln!(
-                    "mail_scan PATH... --email ADDRESS [--klantnummer N] [--threads N] [--list]"
+                    "mail_scan PATH... --email ADDRESS [--klantnummer N] [--threads N] [--list] [--in-text]"
                 );
                 return ExitCode::SUCCESS;
             }
@@ -40,7 +43,7 @@ fn main() -> ExitCode {
         }
     }
     if paths.is_empty() || (emails.is_empty() && tokens.is_empty()) {
-        eprintln!("mail_scan PATH... --email ADDRESS [--klantnummer N] [--threads N] [--list]");
+        eprintln!("mail_scan PATH... --email ADDRESS [--klantnummer N] [--threads N] [--list] [--in-text]");
         return ExitCode::from(2);
     }
     let sources: Vec<Source> = paths.iter().map(|p| Source::detect(p)).collect();
@@ -55,6 +58,7 @@ fn main() -> ExitCode {
             cancel: None,
             chunk_bytes: CHUNK,
             limits: inzage_connectors::mail::MailLimits::default(),
+            body_emails: in_text,
         },
     ) {
         Ok(f) => f,

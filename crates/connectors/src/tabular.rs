@@ -183,6 +183,7 @@ impl<'a> TableMatcher<'a> {
                 return RowOutcome::Review(ReviewItem {
                     source: self.source.to_string(),
                     dataset: self.spec.name.clone(),
+                    key: self.key(row, location),
                     location: location.to_string(),
                     reason: "name and birth date or postcode match only partly; check by hand whether this is the same person".to_string(),
                     may_be_other_person: true,
@@ -191,6 +192,20 @@ impl<'a> TableMatcher<'a> {
             return RowOutcome::NoMatch;
         }
         RowOutcome::Match(Box::new(self.record(row, location, matched, request)))
+    }
+
+    /// The row's own key: its `key` columns joined by `/`, or where it
+    /// stands when the dataset declares none.
+    fn key(&self, row: &[Value], location: &str) -> String {
+        match &self.spec.key {
+            Some(cols) => cols
+                .columns()
+                .into_iter()
+                .map(|c| self.typed(row, c).as_text().unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join("/"),
+            None => location.to_string(),
+        }
     }
 
     fn record(
@@ -211,15 +226,7 @@ impl<'a> TableMatcher<'a> {
             .collect();
         yields.sort();
         yields.dedup();
-        let key = match &self.spec.key {
-            Some(cols) => cols
-                .columns()
-                .into_iter()
-                .map(|c| self.typed(row, c).as_text().unwrap_or_default())
-                .collect::<Vec<_>>()
-                .join("/"),
-            None => location.to_string(),
-        };
+        let key = self.key(row, location);
         let declared = self.spec.fields.keys().map(String::as_str);
         let undeclared = self
             .headers

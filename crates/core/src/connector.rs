@@ -29,7 +29,11 @@ pub struct ReviewItem {
     pub source: String,
     /// Dataset name.
     pub dataset: String,
-    /// Where: file and line, record key.
+    /// The record's own key, as the system names it (the CRM id, the
+    /// Message-ID, the signalering number, for a positional key the CSV
+    /// line): what staff look the record up by.
+    pub key: String,
+    /// Where it was read (file and line, sheet and row, query), for context.
     pub location: String,
     /// Why it needs review.
     pub reason: String,
@@ -46,6 +50,9 @@ pub struct FetchOutcome {
     pub records: Vec<Record>,
     /// Near misses and other items for staff review.
     pub review: Vec<ReviewItem>,
+    /// How the source was read, for the manifest (`scanned: the mail index
+    /// is not fresh`). No personal data.
+    pub notes: Vec<String>,
 }
 
 /// A file that belongs to a record (a mail attachment) and goes into the
@@ -167,6 +174,15 @@ pub trait Connector: Send + Sync {
         kinds.sort();
         kinds.dedup();
         kinds
+    }
+
+    /// True for a source that reads everything it holds on every fetch,
+    /// whatever it is asked (a mail archive, a CSV or XLSX export): the
+    /// engine asks it once, with the final set of identifiers, after the
+    /// keyed sources have reached a fixpoint. False (the default) for a
+    /// source that looks identifiers up by key (SQL, HTTP).
+    fn scans_everything(&self) -> bool {
+        false
     }
 
     /// A cheap form of the real query: can the source be reached and read,

@@ -130,19 +130,26 @@ fn normalise_email(raw: &str) -> Option<String> {
     Some(lower)
 }
 
-/// Dutch phone numbers: digits only, `+31`/`0031` turned into a leading `0`.
+/// Dutch phone numbers: digits only, `+31`/`0031` turned into a leading `0`
+/// (also when the trunk zero is kept in brackets: `+31 (0)6 ...`). Numbers
+/// of other countries keep their country code (`+32...` becomes `0032...`).
 fn normalise_phone(raw: &str) -> Option<String> {
     let plus = raw.trim_start().starts_with('+');
     let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
     if digits.len() < 6 {
         return None;
     }
-    let national = if plus && digits.starts_with("31") {
-        format!("0{}", &digits[2..])
-    } else if let Some(rest) = digits.strip_prefix("0031") {
-        format!("0{rest}")
+    let international = if plus {
+        Some(digits.as_str())
     } else {
-        digits
+        digits.strip_prefix("00")
+    };
+    let national = match international {
+        Some(rest) => match rest.strip_prefix("31") {
+            Some(dutch) => format!("0{}", dutch.strip_prefix('0').unwrap_or(dutch)),
+            None => format!("00{rest}"),
+        },
+        None => digits,
     };
     Some(national)
 }
@@ -322,8 +329,12 @@ mod tests {
         let a = Identifier::new(IdentifierKind::Telefoon, "+31 6 1234 5678").unwrap();
         let b = Identifier::new(IdentifierKind::Telefoon, "06-12345678").unwrap();
         let c = Identifier::new(IdentifierKind::Telefoon, "0031612345678").unwrap();
+        let d = Identifier::new(IdentifierKind::Telefoon, "+31 (0)6 1234 5678").unwrap();
         assert_eq!(a, b);
         assert_eq!(b, c);
+        assert_eq!(c, d);
+        let belgian = Identifier::new(IdentifierKind::Telefoon, "+32 6 1234 5678").unwrap();
+        assert_eq!(belgian.value, "0032612345678");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod connector;
 pub mod dates;
 pub mod identifier;
+pub mod person;
 pub mod protect;
 pub mod record;
 pub mod register;

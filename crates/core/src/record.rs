@@ -68,6 +68,17 @@ impl Value {
     }
 }
 
+/// Text read from a file with its line breaks made `\n`: Windows (`\r\n`)
+/// and old Mac (`\r`) line ends are the same line break, and a stray `\r`
+/// must not reach the JSON, the CSV or the report.
+pub fn unix_line_breaks(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\r') {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// Formats a float without a spurious `.0` for whole numbers.
 fn format_float(f: f64) -> String {
     if f.fract() == 0.0 && f.abs() < 1e15 {
@@ -143,6 +154,15 @@ impl Record {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_breaks_of_every_system_become_one() {
+        assert_eq!(unix_line_breaks("a\r\nb\rc\nd"), "a\nb\nc\nd");
+        assert!(matches!(
+            unix_line_breaks("a\nb"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn values_serialise_as_plain_json() {

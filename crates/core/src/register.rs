@@ -297,8 +297,8 @@ pub struct FieldDetails {
     #[serde(default)]
     pub scale: Option<u32>,
     /// Which attribute of the person this field holds, for the report's
-    /// merged view of the person (`voornamen`, `achternaam`, `geboortedatum`,
-    /// `email`, `telefoon`, `straat`, `postcode`, `woonplaats`, ...).
+    /// merged view of the person: one of [`crate::person::PERSON_ATTRIBUTES`]
+    /// (`config check` rejects any other).
     #[serde(default)]
     pub person: Option<String>,
     /// The field holds free text (a note, a mail body, a complaint) that may
@@ -662,6 +662,24 @@ impl Register {
                     ),
                 }),
                 Some(_) => {}
+            }
+            if let FieldSpec::Detailed(FieldDetails {
+                person: Some(attribute),
+                ..
+            }) = spec
+            {
+                if !crate::person::PERSON_ATTRIBUTES.contains(&attribute.as_str()) {
+                    issues.push(RegisterIssue {
+                        path: vec!["fields".into(), name.clone()],
+                        message: format!(
+                            "field `{name}`: unknown person attribute `{attribute}`"
+                        ),
+                        hint: format!(
+                            "use one of: {} (or leave `person` out: the field is then shown with its dataset only)",
+                            crate::person::PERSON_ATTRIBUTES.join(", ")
+                        ),
+                    });
+                }
             }
         }
         if let Some(mapping) = &dataset.portability {

@@ -48,7 +48,8 @@ pub struct Identity {
     /// How it was learned.
     #[serde(flatten)]
     pub learned: Learned,
-    /// The round in which it was learned (0 = the request).
+    /// The round in which it was learned: its distance from the request
+    /// (0 = the request, 1 = found with the request, and so on).
     pub round: usize,
     /// What was done with it.
     #[serde(flatten)]
@@ -87,6 +88,12 @@ pub struct SourceReport {
     pub status: SourceStatus,
     /// The identifiers it was asked with.
     pub asked_with: Vec<Identifier>,
+    /// How many times it was asked (fetch calls made). A source that scans
+    /// everything it holds is asked once where possible.
+    pub calls: usize,
+    /// How it was read, when it said (the mail index used or not).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// Records in the bundle per dataset (every configured dataset listed).
     pub records: IndexMap<String, usize>,
 }
@@ -122,7 +129,7 @@ pub struct Findings {
     /// What third-party protection did (empty until it ran).
     #[serde(skip)]
     pub protection: crate::protect::Protection,
-    /// Rounds run.
+    /// Rounds of expansion: the longest chain of calls from the request.
     pub rounds: usize,
     /// True when `max_rounds` stopped the expansion before a fixpoint.
     pub max_rounds_reached: bool,

@@ -1,6 +1,6 @@
-//! The inzage engine: rounds of identity expansion over the configured
-//! sources, concurrency and timeouts, and the rules that keep other people's
-//! data out of a bundle.
+//! The inzage engine: identity expansion over the configured sources
+//! without round barriers ([`expand`]), concurrency and timeouts, and the
+//! rules that keep other people's data out of a bundle.
 //!
 //! Identity rules:
 //! - every identifier records the source and record that revealed it;
@@ -14,6 +14,7 @@ pub mod expand;
 pub mod findings;
 pub mod progress;
 pub mod protect;
+mod run;
 pub mod trust;
 
 pub use expand::{Engine, EngineOptions, RequestError, Source};

@@ -1,7 +1,10 @@
-//! Engine behaviour over in-memory sources: expansion, ambiguity, failures.
+//! Engine behaviour over in-memory sources: expansion, ambiguity, failures,
+//! scheduling without round barriers.
 
 use std::sync::Arc;
 use std::time::Duration;
+
+use tokio::sync::Notify;
 
 use async_trait::async_trait;
 use chrono::Utc;
@@ -10,7 +13,8 @@ use inzage_core::{
     Record, SourceError,
 };
 use inzage_engine::{
-    Engine, EngineOptions, IdentityStatus, Learned, RequestError, Source, SourceStatus,
+    Engine, EngineOptions, IdentityStatus, Learned, RequestError, Source, SourceReport,
+    SourceStatus,
 };
 
 fn id(kind: IdentifierKind, v: &str) -> Identifier {
@@ -32,6 +36,12 @@ struct TableSource {
     spec: DatasetSpec,
     rows: Vec<Row>,
     delay: Duration,
+    /// Reads everything on every fetch (a mail archive, an export).
+    scanner: bool,
+    /// Answers only once this is notified.
+    waits_for: Option<Arc<Notify>>,
+    /// Notified when it is asked.
+    signals: Option<Arc<Notify>>,
 }
 
 impl TableSource {
@@ -44,6 +54,9 @@ impl TableSource {
             spec,
             rows,
             delay: Duration::ZERO,
+            scanner: false,
+            waits_for: None,
+            signals: None,
         }
     }
 }
@@ -62,12 +75,21 @@ impl Connector for TableSource {
     fn datasets(&self) -> Vec<&DatasetSpec> {
         vec![&self.spec]
     }
+    fn scans_everything(&self) -> bool {
+        self.scanner
+    }
     async fn check(&self) -> Result<CheckReport, SourceError> {
         Ok(CheckReport {
             summary: "ok".into(),
         })
     }
     async fn fetch(&self, request: &FetchRequest) -> Result<FetchOutcome, SourceError> {
+        if let Some(signal) = &self.signals {
+            signal.notify_one();
+        }
+        if let Some(gate) = &self.waits_for {
+            gate.notified().await;
+        }
         tokio::time::sleep(self.delay).await;
         let records = self
             .rows
@@ -94,7 +116,7 @@ impl Connector for TableSource {
             .collect();
         Ok(FetchOutcome {
             records,
-            review: vec![],
+            ..Default::default()
         })
     }
 }
@@ -369,4 +391,143 @@ async fn expansion_stops_at_max_rounds() {
     let findings = engine(vec![chain]).run(k1).await.unwrap();
     assert_eq!(findings.rounds, 5);
     assert!(findings.max_rounds_reached);
+}
+
+fn row(key: &'static str, matches: &Identifier, yields: &[&Identifier]) -> Row {
+    Row {
+        key,
+        matches: vec![matches.clone()],
+        owner: None,
+        yields: yields.iter().map(|y| (*y).clone()).collect(),
+    }
+}
+
+fn report<'a>(findings: &'a inzage_engine::Findings, source: &str) -> &'a SourceReport {
+    findings.sources.iter().find(|s| s.id == source).unwrap()
+}
+
+/// A chain erp → slow → contracts where `slow` answers only after
+/// `woningnet`, two steps down another chain (erp → phones → woningnet),
+/// has been asked. With a barrier per round, `woningnet` would wait for
+/// `slow` and `slow` would time out; without one, both chains finish.
+#[tokio::test]
+async fn a_slow_source_does_not_delay_an_independent_chain() {
+    let k1 = id(IdentifierKind::Klantnummer, K1);
+    let email = id(IdentifierKind::Email, "a@example.org");
+    let phone = id(IdentifierKind::Telefoon, "0612345678");
+    let contract = id(IdentifierKind::Contractnummer, "HO200001");
+    let registration = id(IdentifierKind::Woningnet, "123456789");
+    let gate = Arc::new(Notify::new());
+    let erp = TableSource::new(
+        "erp",
+        &["klantnummer"],
+        vec![row("r1", &k1, &[&email, &phone])],
+    );
+    let mut slow = TableSource::new("slow", &["email"], vec![row("s1", &email, &[&contract])]);
+    slow.waits_for = Some(gate.clone());
+    let contracts = TableSource::new(
+        "contracts",
+        &["contractnummer"],
+        vec![row("c1", &contract, &[])],
+    );
+    let phones = TableSource::new(
+        "phones",
+        &["telefoon"],
+        vec![row("p1", &phone, &[&registration])],
+    );
+    let mut woningnet = TableSource::new(
+        "woningnet",
+        &["woningnet"],
+        vec![row("w1", &registration, &[])],
+    );
+    woningnet.signals = Some(gate);
+    let findings = engine(vec![erp, slow, contracts, phones, woningnet])
+        .run(k1)
+        .await
+        .unwrap();
+    assert!(findings.is_complete(), "{:?}", findings.sources);
+    assert_eq!(
+        keys(&findings),
+        [
+            "contracts:c1",
+            "erp:r1",
+            "phones:p1",
+            "slow:s1",
+            "woningnet:w1"
+        ]
+    );
+    // Rounds are distances from the request, as rounds would count them.
+    assert_eq!(findings.rounds, 3);
+    let round = |i: &Identifier| {
+        findings
+            .identities
+            .iter()
+            .find(|x| x.identifier == *i)
+            .unwrap()
+            .round
+    };
+    assert_eq!(
+        (round(&email), round(&contract), round(&registration)),
+        (1, 2, 2)
+    );
+    assert!(findings.sources.iter().all(|s| s.calls == 1));
+}
+
+/// The mail archive (a scanner) is asked once, after the keyed sources
+/// reached a fixpoint, with every identifier it accepts.
+#[tokio::test]
+async fn a_scanner_is_asked_once_with_the_final_identifiers() {
+    let k1 = id(IdentifierKind::Klantnummer, K1);
+    let email = id(IdentifierKind::Email, "a@example.org");
+    let phone = id(IdentifierKind::Telefoon, "0612345678");
+    let erp = TableSource::new("erp", &["klantnummer"], vec![row("r1", &k1, &[&email])]);
+    let crm = TableSource::new("crm", &["email"], vec![row("c1", &email, &[&phone])]);
+    let mut mail = TableSource::new(
+        "mail",
+        &["klantnummer", "email", "telefoon"],
+        vec![
+            row("m1", &k1, &[]),
+            row("m2", &email, &[]),
+            row("m3", &phone, &[]),
+        ],
+    );
+    mail.scanner = true;
+    let findings = engine(vec![mail, erp, crm]).run(k1.clone()).await.unwrap();
+    let mail = report(&findings, "mail");
+    assert_eq!(mail.calls, 1);
+    assert_eq!(mail.asked_with, [k1, email, phone]);
+    assert_eq!(
+        keys(&findings),
+        ["crm:c1", "erp:r1", "mail:m1", "mail:m2", "mail:m3"]
+    );
+    assert_eq!(findings.rounds, 3);
+}
+
+/// A scanner that yields something new is asked again, with only what
+/// the keyed sources learned from it.
+#[tokio::test]
+async fn a_scanner_is_asked_again_only_for_what_it_led_to() {
+    let k1 = id(IdentifierKind::Klantnummer, K1);
+    let registration = id(IdentifierKind::Woningnet, "123456789");
+    let email = id(IdentifierKind::Email, "a@example.org");
+    let mut export = TableSource::new(
+        "export",
+        &["klantnummer", "email"],
+        vec![row("x1", &k1, &[&registration]), row("x2", &email, &[])],
+    );
+    export.scanner = true;
+    let woningnet = TableSource::new(
+        "woningnet",
+        &["woningnet"],
+        vec![row("w1", &registration, &[&email])],
+    );
+    let findings = engine(vec![export, woningnet])
+        .run(k1.clone())
+        .await
+        .unwrap();
+    let export = report(&findings, "export");
+    assert_eq!(export.calls, 2);
+    assert_eq!(export.asked_with, [k1, email]);
+    assert_eq!(report(&findings, "woningnet").calls, 1);
+    assert_eq!(keys(&findings), ["export:x1", "export:x2", "woningnet:w1"]);
 }

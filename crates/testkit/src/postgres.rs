@@ -23,6 +23,7 @@ pub struct TestPostgres {
     pub user: String,
     /// Its password (pass it to inzage through an environment variable).
     pub password: String,
+    admin: PgConnectOptions,
     server: Option<PrivateServer>,
 }
 
@@ -101,7 +102,35 @@ impl TestPostgres {
             database,
             user,
             password,
+            admin,
             server,
+        })
+    }
+
+    /// Lets the login also write to every table, as a carelessly configured
+    /// deployment might: for tests that prove inzage itself never writes.
+    pub fn grant_writes(&self) -> io::Result<()> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        runtime.block_on(async {
+            let mut db = self
+                .admin
+                .clone()
+                .database(&self.database)
+                .connect()
+                .await
+                .map_err(io::Error::other)?;
+            db.execute(
+                format!(
+                    "GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}",
+                    self.user
+                )
+                .as_str(),
+            )
+            .await
+            .map_err(io::Error::other)?;
+            db.close().await.map_err(io::Error::other)
         })
     }
 

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Months, NaiveDate, Utc};
+use inzage_core::person::{display_form, normal_form};
 use inzage_core::register::FieldSpec;
 use inzage_core::{DatasetSpec, Lang, Record, Register};
 use inzage_engine::{Findings, IdentityStatus, Learned, SourceStatus};
@@ -189,15 +190,12 @@ pub fn build<'a>(input: &ReportInput<'a>) -> Model<'a> {
         .sources
         .iter()
         .map(|s| {
-            let (status, status_class, reason) = match &s.status {
-                SourceStatus::Ok => (t.status_ok, "ok", None),
-                SourceStatus::Failed { reason } => {
-                    (t.status_failed, "failed", Some(reason.clone()))
-                }
-                SourceStatus::Skipped { reason } => {
-                    (t.status_skipped, "skipped", Some(reason.clone()))
-                }
+            let (status, status_class) = match &s.status {
+                SourceStatus::Ok => (t.status_ok, "ok"),
+                SourceStatus::Failed { .. } => (t.status_failed, "failed"),
+                SourceStatus::Skipped { .. } => (t.status_skipped, "skipped"),
             };
+            let reason = texts::source_reason(&s.status, &searched_by(input.sources, &s.id), lang);
             SourceRow {
                 label: s.label.clone(),
                 status,
@@ -234,6 +232,19 @@ pub fn build<'a>(input: &ReportInput<'a>) -> Model<'a> {
         total_records: findings.records.len(),
         others: others(input, &source_label),
     }
+}
+
+/// The identifier kinds a source is searched by (its datasets' `match`).
+pub fn searched_by(sources: &[SourceInfo], id: &str) -> Vec<inzage_core::IdentifierKind> {
+    let mut kinds: Vec<inzage_core::IdentifierKind> = sources
+        .iter()
+        .filter(|s| s.id == id)
+        .flat_map(|s| &s.datasets)
+        .flat_map(|d| d.matches.keys().copied())
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    kinds
 }
 
 /// The statement about other people's data, from what the protection pass did.
@@ -349,10 +360,11 @@ fn categories(input: &ReportInput) -> Vec<CategoryRow> {
 
 fn person(input: &ReportInput, source_label: &dyn Fn(&str) -> String) -> Vec<AttributeRow> {
     let lang = input.lang;
-    // attribute -> normalised value -> (shown value, sources)
+    // attribute -> normal form -> (shown value, sources): one value written
+    // differently by two systems is one value, shown once.
     let mut values: BTreeMap<String, Vec<(String, String, BTreeSet<String>)>> = BTreeMap::new();
     let mut add = |attribute: &str, value: String, source: String| {
-        let key = value.trim().to_lowercase();
+        let key = normal_form(attribute, &value);
         if key.is_empty() {
             return;
         }
@@ -361,7 +373,11 @@ fn person(input: &ReportInput, source_label: &dyn Fn(&str) -> String) -> Vec<Att
             Some((_, _, sources)) => {
                 sources.insert(source);
             }
-            None => list.push((key, value.trim().to_string(), BTreeSet::from([source]))),
+            None => list.push((
+                key,
+                display_form(attribute, &value),
+                BTreeSet::from([source]),
+            )),
         }
     };
     let fmt = input.formatter();
@@ -397,7 +413,7 @@ fn person(input: &ReportInput, source_label: &dyn Fn(&str) -> String) -> Vec<Att
         };
         add(kind, identity.identifier.value.clone(), from);
     }
-    texts::ATTRIBUTE_ORDER
+    inzage_core::person::PERSON_ATTRIBUTES
         .iter()
         .filter_map(|attribute| {
             let list = values.remove(*attribute)?;

@@ -273,10 +273,72 @@ pub fn recipient_kind(kind: RecipientKind, lang: Lang) -> &'static str {
     }
 }
 
+/// Why a source has no answer in this bundle, in the report's language (the
+/// technical cause, in English for staff, stays in the manifest and on the
+/// terminal). `searched_by` are the identifier kinds the source is asked by.
+pub fn source_reason(
+    status: &inzage_engine::SourceStatus,
+    searched_by: &[inzage_core::IdentifierKind],
+    lang: Lang,
+) -> Option<String> {
+    use inzage_engine::SourceStatus;
+    match status {
+        SourceStatus::Ok => None,
+        SourceStatus::Failed { .. } => Some(match lang {
+            Lang::Nl => "dit systeem kon bij het maken van dit overzicht niet worden gelezen (een technische storing); wat het over u bevat, ontbreekt hierin".to_string(),
+            Lang::En => "this system could not be read when this overview was made (a technical fault); what it holds about you is missing here".to_string(),
+        }),
+        SourceStatus::Skipped { .. } => {
+            let kinds: Vec<String> = searched_by
+                .iter()
+                .map(|k| match k.as_str() {
+                    "persoon" => match lang {
+                        Lang::Nl => "naam, geboortedatum en postcode".to_string(),
+                        Lang::En => "name, date of birth and postcode".to_string(),
+                    },
+                    other => lowercase_first(&attribute(other, lang)),
+                })
+                .collect();
+            let list = join_words(&kinds, lang);
+            Some(match lang {
+                Lang::Nl => format!("dit systeem zoeken wij op {list}; daarvan was voor u geen gegeven bekend dat alleen bij u hoort"),
+                Lang::En => format!("this system is searched by {list}; none of those was known for you that belongs to you alone"),
+            })
+        }
+    }
+}
+
+/// `a, b en c` / `a, b or c`.
+fn join_words(words: &[String], lang: Lang) -> String {
+    let last_joiner = match lang {
+        Lang::Nl => " of ",
+        Lang::En => " or ",
+    };
+    match words {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{}{last_joiner}{last}", rest.join(", ")),
+    }
+}
+
+/// `E-mailadres` → `e-mailadres`; a name with capitals inside
+/// (`WoningNet-registratienummer`, `IBAN`) stays as it is.
+fn lowercase_first(label: &str) -> String {
+    let mut chars = label.chars();
+    match chars.next() {
+        Some(first) if !chars.clone().any(char::is_uppercase) => {
+            first.to_lowercase().chain(chars).collect()
+        }
+        _ => label.to_string(),
+    }
+}
+
 /// Label of a person attribute in the merged view.
 pub fn attribute(id: &str, lang: Lang) -> String {
     let (nl, en) = match id {
+        "voorletters" => ("Voorletters", "Initials"),
         "voornamen" => ("Voornamen", "First names"),
+        "roepnaam" => ("Roepnaam", "Name used"),
         "tussenvoegsel" => ("Tussenvoegsel", "Surname prefix"),
         "achternaam" => ("Achternaam", "Surname"),
         "geboortedatum" => ("Geboortedatum", "Date of birth"),
@@ -285,6 +347,7 @@ pub fn attribute(id: &str, lang: Lang) -> String {
         "telefoon" => ("Telefoonnummer", "Phone number"),
         "straat" => ("Straat", "Street"),
         "huisnummer" => ("Huisnummer", "House number"),
+        "huisnummertoevoeging" => ("Huisnummertoevoeging", "House number suffix"),
         "postcode" => ("Postcode", "Postcode"),
         "woonplaats" => ("Woonplaats", "Town"),
         "iban" => ("Rekeningnummer", "Bank account"),
@@ -301,25 +364,6 @@ pub fn attribute(id: &str, lang: Lang) -> String {
         Lang::En => en.to_string(),
     }
 }
-
-/// The order of attributes in the merged view.
-pub const ATTRIBUTE_ORDER: &[&str] = &[
-    "voornamen",
-    "tussenvoegsel",
-    "achternaam",
-    "geboortedatum",
-    "geslacht",
-    "straat",
-    "huisnummer",
-    "postcode",
-    "woonplaats",
-    "email",
-    "telefoon",
-    "iban",
-    "klantnummer",
-    "contractnummer",
-    "woningnet",
-];
 
 /// A kind of redacted value with its count, in words (`2 telefoonnummers`).
 fn counted(kind: inzage_engine::protect::detect::Kind, n: usize, lang: Lang) -> String {
@@ -418,4 +462,20 @@ pub fn others_statement(
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every attribute of the closed list has a label in both languages.
+    #[test]
+    fn every_person_attribute_has_a_label() {
+        for id in inzage_core::person::PERSON_ATTRIBUTES {
+            for lang in [Lang::Nl, Lang::En] {
+                let label = attribute(id, lang);
+                assert!(label != *id && !label.is_empty(), "{id} in {lang:?}");
+            }
+        }
+    }
 }

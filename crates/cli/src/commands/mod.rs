@@ -5,6 +5,7 @@ mod config_check;
 mod deliver;
 mod export;
 pub mod find;
+mod index;
 pub mod request;
 pub mod serve;
 mod verify;
@@ -17,6 +18,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Export(args) => export::run(&cli.config, args).await,
         Command::Check => check::run(&cli.config).await,
+        Command::Index => index::run(&cli.config).await,
         Command::Config {
             command: ConfigCommand::Check,
         } => config_check::run(&cli.config),

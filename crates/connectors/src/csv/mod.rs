@@ -423,7 +423,7 @@ impl CsvFile {
                 if text.is_empty() {
                     Value::Null
                 } else {
-                    Value::Text(text)
+                    Value::Text(inzage_core::record::unix_line_breaks(&text).into_owned())
                 }
             })
             .collect();
@@ -544,6 +544,11 @@ impl Connector for CsvConnector {
         "csv"
     }
 
+    /// True: a CSV export is read whole on every fetch.
+    fn scans_everything(&self) -> bool {
+        true
+    }
+
     fn label(&self) -> &str {
         &self.config.label
     }
@@ -630,6 +635,7 @@ impl Connector for CsvConnector {
                                 outcome.review.push(ReviewItem {
                                     source: config.id.clone(),
                                     dataset: dataset.spec.name.clone(),
+                                    key: record.key.clone(),
                                     location: location.clone(),
                                     reason: format!("record `{}` kept with damaged text: {damage}", excerpt(&record.key, 40)),
                                     may_be_other_person: false,
@@ -684,7 +690,7 @@ mod tests {
         );
         assert_eq!(
             found.records[0].get("Notitie"),
-            Some(&Value::Text("eerste\r\ntweede".into()))
+            Some(&Value::Text("eerste\ntweede".into()))
         );
         assert_eq!(
             found.records[1].get("Notitie"),

@@ -9,7 +9,8 @@
 //! - `rest`: JSON endpoints with a templated path or query
 //!   (`/inschrijvingen/{woningnet}`, `/reacties?registratienummer={woningnet}`,
 //!   values percent-encoded), page/limit, cursor or `Link`-header paging,
-//!   and a `data_path` to the records. `check` GETs `check_path`.
+//!   and a `data_path` to the records. `check` GETs `check_path`, or
+//!   probes each endpoint with an identifier that belongs to nobody.
 //!
 //! Both: a bearer token or an API-key header from `${NAME}`, a per-request
 //! timeout, retries with backoff on connect errors, 5xx and 429, a cap on
@@ -127,8 +128,16 @@ pub struct HttpConfig {
     #[serde(default)]
     pub page_size: Option<u32>,
     /// REST: path for `check`, a cheap GET without personal data (`/status`).
+    /// Without it, `check` probes every dataset's endpoint with an
+    /// identifier that belongs to nobody (see [`rest::check`]).
     #[serde(default)]
     pub check_path: Option<String>,
+    /// REST without `check_path`: the value the probe asks for, when the API
+    /// refuses the default (`inzage-check-nonexistent`, or
+    /// `nobody@inzage-check.invalid` for an e-mail address) as malformed.
+    /// It must be well-formed and belong to nobody.
+    #[serde(default)]
+    pub check_probe: Option<String>,
     /// The datasets: one entity set or endpoint each.
     #[serde(default)]
     pub dataset: Vec<HttpDataset>,
@@ -365,13 +374,6 @@ impl HttpConfig {
                 "remove them to use the defaults",
             );
         }
-        if self.dialect == Dialect::Rest && self.check_path.is_none() {
-            problem(
-                vec!["dialect".into()],
-                "a rest source needs `check_path`: a cheap GET without personal data for `inzage check`".into(),
-                "for example check_path = \"/status\"",
-            );
-        }
         for (i, d) in self.dataset.iter().enumerate() {
             let at = vec!["dataset".to_string(), i.to_string()];
             let name = &d.spec.name;
@@ -602,7 +604,7 @@ impl Connector for HttpConnector {
     async fn check(&self) -> Result<CheckReport, SourceError> {
         match self.config.dialect {
             Dialect::Odata => odata::check(&self.client, &self.config).await,
-            Dialect::Rest => rest::check(&self.client, &self.config).await,
+            Dialect::Rest => rest::check(&self.client, &self.config, &self.templates).await,
         }
     }
 

@@ -184,9 +184,35 @@ pub async fn fetch(
     Ok(records)
 }
 
-/// A cheap GET of `check_path`, which must not return personal data.
-pub async fn check(client: &Client, config: &HttpConfig) -> Result<CheckReport, SourceError> {
-    let path = config.check_path.as_deref().unwrap_or("");
+/// `check`: a cheap GET of `check_path` (an endpoint without personal data)
+/// when one is configured; otherwise a probe of every dataset's endpoint
+/// with an identifier that belongs to nobody.
+///
+/// Healthy answers of the probe: HTTP 404 where the identifier stands in
+/// the path (`/inschrijvingen/{woningnet}`: reachable, the credentials
+/// accepted, no such record), or a 2xx answer without records where it
+/// stands in the query. Unhealthy: 401/403 (the credentials are refused),
+/// no connection or no answer (not reachable), 5xx after the retries, a
+/// 404 where the identifier stands in the query (no such endpoint), an
+/// answer that is not JSON, and records for an identifier that belongs to
+/// nobody (the endpoint does not filter on it: a fetch would return other
+/// people's data). The records of such an answer are discarded unread.
+pub async fn check(
+    client: &Client,
+    config: &HttpConfig,
+    templates: &[Vec<(IdentifierKind, String)>],
+) -> Result<CheckReport, SourceError> {
+    match config.check_path.as_deref() {
+        Some(path) => check_path(client, config, path).await,
+        None => probe(client, config, templates).await,
+    }
+}
+
+async fn check_path(
+    client: &Client,
+    config: &HttpConfig,
+    path: &str,
+) -> Result<CheckReport, SourceError> {
     let url = client.url(path)?;
     let shown = client.shown(&url, &[]);
     let answer = client.get(&url, "application/json", &[], &[]).await?;
@@ -202,6 +228,64 @@ pub async fn check(client: &Client, config: &HttpConfig) -> Result<CheckReport, 
             "GET {shown}: HTTP {}; {} datasets configured",
             answer.status.as_u16(),
             config.dataset.len()
+        ),
+    })
+}
+
+/// The value the probe asks for: well-formed for its kind, nobody's.
+fn probe_value(config: &HttpConfig, kind: IdentifierKind) -> String {
+    match (&config.check_probe, kind) {
+        (Some(value), _) => value.clone(),
+        (None, IdentifierKind::Email) => "nobody@inzage-check.invalid".into(),
+        (None, _) => "inzage-check-nonexistent".into(),
+    }
+}
+
+async fn probe(
+    client: &Client,
+    config: &HttpConfig,
+    templates: &[Vec<(IdentifierKind, String)>],
+) -> Result<CheckReport, SourceError> {
+    let mut probed = 0;
+    for (dataset, templates) in config.dataset.iter().zip(templates) {
+        for (kind, template) in templates {
+            let value = probe_value(config, *kind);
+            let tried = format!(
+                "probe of dataset `{}` with a {kind} that belongs to nobody (`{value}`, no check_path configured)",
+                dataset.spec.name
+            );
+            let request = FetchRequest {
+                identifiers: vec![inzage_core::Identifier {
+                    kind: *kind,
+                    value: value.clone(),
+                }],
+                fetched_at: chrono::Utc::now(),
+            };
+            let found = fetch(client, dataset, *kind, template, &request)
+                .await
+                .map_err(|e| {
+                    SourceError::Other(format!(
+                        "{tried}: {}{}",
+                        e,
+                        if e.to_string().contains("HTTP 400") {
+                            "; if the API refuses the probe value as malformed, set check_probe to a well-formed identifier that belongs to nobody, or set check_path to an endpoint without personal data"
+                        } else {
+                            ""
+                        }
+                    ))
+                })?;
+            if !found.is_empty() {
+                return Err(SourceError::Other(format!(
+                    "{tried}: the endpoint answered with {} record(s), so it does not filter on {kind}: an export would receive other people's data; check `path` in connectors.toml",
+                    found.len()
+                )));
+            }
+            probed += 1;
+        }
+    }
+    Ok(CheckReport {
+        summary: format!(
+            "no check_path: {probed} endpoint(s) probed with identifiers that belong to nobody: reachable, credentials accepted, no records returned"
         ),
     })
 }

@@ -807,3 +807,83 @@ async fn damaged_and_disguised_answers_fail_precisely_or_are_read() {
         }
     }
 }
+
+/// A REST API without an endpoint free of personal data: without
+/// `check_path`, `check` probes every endpoint with an identifier that
+/// belongs to nobody, and tells "reachable, credentials accepted" (404 by
+/// path, no records by query) from "credentials refused" (401) and "not
+/// reachable", each saying what was tried.
+#[tokio::test]
+async fn rest_check_without_check_path_probes_with_an_identifier_of_nobody() {
+    let server = start_woningnet(&fixtures("woningnet"), Knobs::default())
+        .await
+        .unwrap();
+    let connect = |mut config: HttpConfig, url: &str, key: &str| {
+        config.check_path = None;
+        let mut vars = Variables::default();
+        vars.set("T_WN_URL", url.to_string());
+        vars.set("T_WN_KEY", key.to_string());
+        HttpConnector::new(config, &vars).unwrap()
+    };
+    let probing = |url: &str, key: &str, extra: &str| connect(woningnet_config(extra), url, key);
+    assert!(woningnet_config("").validate().is_empty());
+    let mut without = woningnet_config("");
+    without.check_path = None;
+    assert!(without.validate().is_empty(), "check_path is optional");
+
+    let healthy = probing(&server.url, &server.secret, "")
+        .check()
+        .await
+        .unwrap();
+    assert!(
+        healthy.summary.contains("2 endpoint(s) probed")
+            && healthy.summary.contains("credentials accepted"),
+        "{}",
+        healthy.summary
+    );
+
+    let refused = probing(&server.url, "nope", "")
+        .check()
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("probe of dataset `Inschrijving`")
+            && refused.contains("HTTP 401")
+            && refused.contains("credentials were refused")
+            && refused.contains("T_WN_KEY"),
+        "{refused}"
+    );
+
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/api/v1", listener.local_addr().unwrap());
+        drop(listener);
+        url
+    };
+    let unreachable = probing(&closed, &server.secret, "retries = 0")
+        .check()
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        unreachable.contains("probe of dataset") && unreachable.contains("cannot connect"),
+        "{unreachable}"
+    );
+
+    // An endpoint that ignores the probe value answers with records: that
+    // is a fault (a fetch would receive other people's data), never health.
+    let mut unfiltered = woningnet_config("check_probe = \"100\"");
+    unfiltered.dataset.remove(0);
+    unfiltered.dataset[0].path = Some("/reacties?limit={woningnet}".into());
+    unfiltered.dataset[0].paging = Paging::None;
+    let leaky = connect(unfiltered, &server.url, &server.secret)
+        .check()
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        leaky.contains("does not filter on woningnet") && leaky.contains("record(s)"),
+        "{leaky}"
+    );
+}

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use memchr::memmem;
 use memmap2::Mmap;
 
-use super::message::{analyse, Analysis};
+use super::message::{analyse_with, Analysis};
 use super::scan::{contains_email, contains_token, prefilter, structure_problem, Needles, Verdict};
 
 /// How `>From ` lines of an mbox are unescaped.
@@ -122,6 +122,8 @@ pub struct Search<'a> {
     pub chunk_bytes: usize,
     /// What one message may hold before it is not parsed.
     pub limits: MailLimits,
+    /// Addresses count in the decoded text too (`email = "adressen_tekst"`).
+    pub body_emails: bool,
 }
 
 /// Limits on one message, checked before it is parsed: a message beyond
@@ -161,7 +163,7 @@ fn default_max_mime_depth() -> u64 {
 }
 
 /// The first limit a message goes beyond, in words.
-fn beyond_limits(raw: &[u8], limits: &MailLimits) -> Option<String> {
+pub(crate) fn beyond_limits(raw: &[u8], limits: &MailLimits) -> Option<String> {
     if raw.len() as u64 > limits.max_message_bytes {
         return Some(format!(
             "the message has {} bytes, beyond max_message_bytes = {}",
@@ -269,7 +271,7 @@ pub fn message_files(source: &Source) -> Result<Vec<PathBuf>, SourceIo> {
 }
 
 /// Maps an mbox file. An empty file maps to nothing.
-fn map(path: &Path) -> Result<Option<Mmap>, SourceIo> {
+pub(crate) fn map(path: &Path) -> Result<Option<Mmap>, SourceIo> {
     let file = File::open(path).map_err(|cause| SourceIo {
         path: path.to_path_buf(),
         cause,
@@ -304,7 +306,8 @@ pub fn search(sources: &[Source], s: &Search<'_>) -> Result<Found, SourceIo> {
     let needles = Needles::new(
         s.emails.iter().map(String::as_str),
         s.tokens.iter().map(String::as_str),
-    );
+    )
+    .in_text(s.body_emails);
     let mut maps: Vec<(PathBuf, Option<Mmap>)> = Vec::new();
     let mut units = Vec::new();
     for source in sources {
@@ -391,6 +394,71 @@ pub fn search(sources: &[Source], s: &Search<'_>) -> Result<Found, SourceIo> {
     Ok(all)
 }
 
+/// Looks only at the given messages, exactly as [`search`] looks at each:
+/// for an mbox, the messages whose `From ` line starts at the offsets; for
+/// a Maildir or EML source, the files. The mail index names them.
+pub fn search_at(candidates: &[(Source, Vec<u64>)], s: &Search<'_>) -> Result<Found, SourceIo> {
+    let needles = Needles::new(
+        s.emails.iter().map(String::as_str),
+        s.tokens.iter().map(String::as_str),
+    )
+    .in_text(s.body_emails);
+    let mut found = Found::default();
+    for (source, offsets) in candidates {
+        match source {
+            Source::Mbox(path) => {
+                if let Some(m) = map(path)? {
+                    for &at in offsets {
+                        let at = at as usize;
+                        scan_chunk(path, &m, at, at + 1, &needles, s, &mut found);
+                    }
+                }
+            }
+            Source::Eml(path) | Source::Maildir(path) => scan_file(path, &needles, s, &mut found)?,
+        }
+    }
+    found
+        .hits
+        .sort_by(|a, b| order(&a.location).cmp(&order(&b.location)));
+    found
+        .problems
+        .sort_by(|a, b| order(&a.location).cmp(&order(&b.location)));
+    Ok(found)
+}
+
+/// The messages of an mbox whose `From ` line starts at or after `from`:
+/// `(offset of the From line, the message without it and without the
+/// blank line that ends it, whether it is text before the first From line)`,
+/// cut exactly as [`search`] cuts them.
+pub(crate) fn mbox_messages(
+    data: &[u8],
+    from: usize,
+) -> impl Iterator<Item = (usize, &[u8], bool)> {
+    let junk = (from == 0 && !data.is_empty() && !data.starts_with(b"From ")).then(|| {
+        let first = next_separator(data, 1).unwrap_or(data.len());
+        (0, &data[..first], true)
+    });
+    let mut at = next_separator(data, from);
+    let rest = std::iter::from_fn(move || {
+        let sep = at?;
+        let body_start = memchr::memchr(b'\n', &data[sep..]).map_or(data.len(), |i| sep + i + 1);
+        let next = if body_start >= data.len() {
+            None
+        } else {
+            next_separator(data, body_start)
+        };
+        let stop = next.unwrap_or(data.len());
+        let mut message = &data[body_start.min(stop)..stop];
+        if next.is_some() {
+            message = message.strip_suffix(b"\n").unwrap_or(message);
+            message = message.strip_suffix(b"\r").unwrap_or(message);
+        }
+        at = next;
+        Some((sep, message, false))
+    });
+    junk.into_iter().chain(rest)
+}
+
 /// Sort key: file, then numeric offset.
 fn order(location: &str) -> (&str, u64) {
     match location.rsplit_once(':') {
@@ -402,7 +470,7 @@ fn order(location: &str) -> (&str, u64) {
 }
 
 /// The first `From ` line starting at or after `from`.
-fn next_separator(data: &[u8], from: usize) -> Option<usize> {
+pub(crate) fn next_separator(data: &[u8], from: usize) -> Option<usize> {
     if from == 0 && data.starts_with(b"From ") {
         return Some(0);
     }
@@ -611,7 +679,12 @@ fn look_at_message(
         }
         return;
     }
-    match analyse(&text, &email_list(needles), &token_list(needles)) {
+    match analyse_with(
+        &text,
+        &email_list(needles),
+        &token_list(needles),
+        needles.body_emails,
+    ) {
         Some(mut analysis) => {
             if analysis.matched() {
                 if problems.is_empty() {

@@ -59,9 +59,23 @@ impl Analysis {
     }
 }
 
-/// Parses and matches one message. `None` when mail-parser finds no
-/// message at all (no headers).
-pub fn analyse(raw: &[u8], emails: &[String], tokens: &[String]) -> Option<Analysis> {
+/// What the exact matcher reads of one message: the analysis (without
+/// matches), the addresses that count and the subjects (the message's and
+/// those of forwarded messages). The mail index keys a message on exactly
+/// these ([`index_words`]), so it finds what matching would.
+pub struct Readable {
+    /// Fields, text, attachments and problems.
+    pub analysis: Analysis,
+    /// Addresses of From, To, Cc, Bcc, Reply-To and Sender, also of
+    /// forwarded messages, as parsed (trimmed).
+    pub addresses: Vec<String>,
+    /// Decoded subjects of the message and of forwarded messages.
+    pub subjects: Vec<String>,
+}
+
+/// Parses one message. `None` when mail-parser finds no message at all
+/// (no headers).
+pub fn read(raw: &[u8]) -> Option<Readable> {
     let message = MessageParser::new().parse(raw)?;
     if message.headers().is_empty() {
         return None;
@@ -84,8 +98,35 @@ pub fn analyse(raw: &[u8], emails: &[String], tokens: &[String]) -> Option<Analy
     let mut addresses = Vec::new();
     let mut subjects = vec![a.subject.clone()];
     collect(&message, &mut addresses, &mut subjects, &mut a);
+    Some(Readable {
+        analysis: a,
+        addresses,
+        subjects,
+    })
+}
+
+/// Parses and matches one message. `None` when mail-parser finds no
+/// message at all (no headers).
+pub fn analyse(raw: &[u8], emails: &[String], tokens: &[String]) -> Option<Analysis> {
+    analyse_with(raw, emails, tokens, false)
+}
+
+/// Like [`analyse`]; with `body_emails`, an address also matches when it is
+/// written in the decoded text ([`text_addresses`]).
+pub fn analyse_with(
+    raw: &[u8],
+    emails: &[String],
+    tokens: &[String],
+    body_emails: bool,
+) -> Option<Analysis> {
+    let Readable {
+        analysis: mut a,
+        addresses,
+        subjects,
+    } = read(raw)?;
     for (i, e) in emails.iter().enumerate() {
-        if addresses.iter().any(|x| x.eq_ignore_ascii_case(e)) {
+        let in_text = || body_emails && text_addresses(&a.text).any(|x| x.eq_ignore_ascii_case(e));
+        if addresses.iter().any(|x| x.eq_ignore_ascii_case(e)) || in_text() {
             a.matched_emails.push(i);
         }
     }
@@ -95,6 +136,59 @@ pub fn analyse(raw: &[u8], emails: &[String], tokens: &[String]) -> Option<Analy
         }
     }
     Some(a)
+}
+
+/// The words of a text that a number can match as a whole token
+/// ([`has_token`]): maximal runs of letters and digits that hold an ASCII
+/// digit, ASCII uppercase. A number made of letters and digits matches the
+/// text exactly when it is one of these words.
+pub fn index_words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.bytes().any(|b| b.is_ascii_digit()))
+        .map(|w| w.to_ascii_uppercase())
+}
+
+fn local_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"._%+-!#$&'*/=?^`{|}~".contains(&b)
+}
+
+fn domain_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'.' || b == b'-'
+}
+
+/// The addresses written in a text (for `email = "adressen_tekst"`): around
+/// every `@`, the longest run of ASCII local-part characters before it and
+/// of domain characters (letters, digits, `.`, `-`) after it, without dots
+/// at either end. An address matches the text when it is one of these,
+/// ASCII case-insensitively: `jan@example.org` in `mail jan@example.org.`
+/// or `<jan@example.org>`, not in `xjan@example.org` or
+/// `jan@example.org.uk`.
+pub fn text_addresses(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'@', bytes).filter_map(move |at| {
+        let mut start = at;
+        while start > 0 && local_char(bytes[start - 1]) {
+            start -= 1;
+        }
+        while start < at && bytes[start] == b'.' {
+            start += 1;
+        }
+        let mut end = at + 1;
+        while end < bytes.len() && domain_char(bytes[end]) {
+            end += 1;
+        }
+        while end > at + 1 && matches!(bytes[end - 1], b'.' | b'-') {
+            end -= 1;
+        }
+        (start < at && end > at + 1).then(|| &text[start..end])
+    })
+}
+
+/// True for a number the index can look up as one word (see [`index_words`]).
+pub fn is_index_word(token: &str) -> bool {
+    !token.is_empty()
+        && token.chars().all(char::is_alphanumeric)
+        && token.bytes().any(|b| b.is_ascii_digit())
 }
 
 /// Addresses of the headers that count, and attachments and forwarded
@@ -164,7 +258,7 @@ fn body_text(m: &Message<'_>, problems: &mut Vec<String>) -> String {
             if !text.is_empty() && !text.ends_with('\n') {
                 text.push('\n');
             }
-            text.push_str(&t);
+            text.push_str(&inzage_core::record::unix_line_breaks(&t));
         }
     }
     for (i, part) in m.text_bodies().enumerate() {

@@ -50,6 +50,7 @@
 //! identifier becomes a review item with its file and byte offset.
 
 mod archive;
+pub mod index;
 pub mod message;
 pub mod scan;
 
@@ -84,11 +85,17 @@ pub const FIELDS: [&str; 10] = [
 ];
 
 /// What `match` may name for each identifier kind.
-const MATCH_TARGETS: [(IdentifierKind, &str); 3] = [
+const MATCH_TARGETS: [(IdentifierKind, &str); 4] = [
     (IdentifierKind::Email, "adressen"),
+    (IdentifierKind::Email, ADDRESSES_AND_TEXT),
     (IdentifierKind::Klantnummer, "onderwerp_tekst"),
     (IdentifierKind::Contractnummer, "onderwerp_tekst"),
 ];
+
+/// `email = "adressen_tekst"`: an address matches in the headers and also
+/// where it is written in the decoded text (staff forwarding and discussing
+/// a tenant's mail among themselves).
+const ADDRESSES_AND_TEXT: &str = "adressen_tekst";
 
 /// Configuration of a `mail` source.
 #[derive(Clone, Debug, Deserialize)]
@@ -113,6 +120,11 @@ pub struct MailConfig {
     /// Timeout for one fetch, in seconds (engine default when absent).
     #[serde(default)]
     pub timeout_secs: Option<u64>,
+    /// The mail index (`inzage index`), an SQLite file, relative to
+    /// connectors.toml. When set and fresh, a search looks only at the
+    /// messages it names; otherwise the archive is scanned.
+    #[serde(default)]
+    pub index: Option<String>,
     /// Limits on one message (size, header lines, MIME depth).
     #[serde(flatten)]
     pub limits: MailLimits,
@@ -180,18 +192,16 @@ impl MailConfig {
                 ));
             }
             for (kind, cols) in &d.spec.matches {
-                let target = MATCH_TARGETS
+                let ok = MATCH_TARGETS
                     .iter()
-                    .find(|(k, _)| k == kind)
-                    .map(|(_, t)| *t);
-                let ok = matches!((target, cols), (Some(t), ColumnRef::One(c)) if c == t);
+                    .any(|(k, t)| k == kind && matches!(cols, ColumnRef::One(c) if c == t));
                 if !ok {
                     let mut path = at.clone();
                     path.extend(["match".to_string(), kind.to_string()]);
                     problems.push((
                         path,
                         format!("a mail source cannot be matched by {kind} = {:?}", cols.columns()),
-                        "mail matches `email = \"adressen\"`, `klantnummer = \"onderwerp_tekst\"` and `contractnummer = \"onderwerp_tekst\"` only".into(),
+                        "mail matches `email = \"adressen\"` (or `\"adressen_tekst\"`: also in the text), `klantnummer = \"onderwerp_tekst\"` and `contractnummer = \"onderwerp_tekst\"` only".into(),
                     ));
                 }
             }
@@ -242,11 +252,27 @@ impl MailConfig {
 
     pub(crate) fn rebase(&mut self, base: &Path) {
         self.base = base.to_path_buf();
+        if let Some(i) = &mut self.index {
+            if !Path::new(i.as_str()).is_absolute() {
+                *i = base.join(i.as_str()).to_string_lossy().into_owned();
+            }
+        }
         for p in &mut self.paths {
             if !Path::new(p.as_str()).is_absolute() {
                 *p = base.join(p.as_str()).to_string_lossy().into_owned();
             }
         }
+    }
+
+    /// True with `email = "adressen_tekst"`: addresses count in the decoded
+    /// text as well as in the headers.
+    pub fn body_emails(&self) -> bool {
+        self.dataset.first().is_some_and(|d| {
+            matches!(
+                d.spec.matches.get(&IdentifierKind::Email),
+                Some(ColumnRef::One(c)) if c == ADDRESSES_AND_TEXT
+            )
+        })
     }
 
     /// The sources the globs name, sorted and without duplicates. A glob
@@ -329,6 +355,44 @@ impl MailConnector {
         request: &FetchRequest,
         cancel: Option<Arc<AtomicBool>>,
     ) -> Result<FetchOutcome, SourceError> {
+        self.search_in(request, cancel, None)
+    }
+
+    /// The addresses (lowercase) and numbers (uppercase) a request asks
+    /// this source for.
+    fn needles(&self, request: &FetchRequest) -> (Vec<String>, Vec<String>) {
+        let Some(dataset) = self.config.dataset.first() else {
+            return Default::default();
+        };
+        let accepts = |k: IdentifierKind| dataset.spec.matches.contains_key(&k);
+        let emails = request
+            .identifiers
+            .iter()
+            .filter(|i| i.kind == IdentifierKind::Email && accepts(i.kind))
+            .map(|i| i.value.to_lowercase())
+            .collect();
+        let tokens = request
+            .identifiers
+            .iter()
+            .filter(|i| {
+                matches!(
+                    i.kind,
+                    IdentifierKind::Klantnummer | IdentifierKind::Contractnummer
+                ) && accepts(i.kind)
+            })
+            .map(|i| i.value.to_uppercase())
+            .collect();
+        (emails, tokens)
+    }
+
+    /// Searches the whole archive, or only `candidates` (what the mail
+    /// index names), looking at each message the same way.
+    pub fn search_in(
+        &self,
+        request: &FetchRequest,
+        cancel: Option<Arc<AtomicBool>>,
+        candidates: Option<&[(Source, Vec<u64>)]>,
+    ) -> Result<FetchOutcome, SourceError> {
         let Some(dataset) = self.config.dataset.first() else {
             return Ok(FetchOutcome::default());
         };
@@ -353,21 +417,22 @@ impl MailConnector {
         if emails.is_empty() && tokens.is_empty() {
             return Ok(FetchOutcome::default());
         }
-        let sources = self.config.sources()?;
         let email_values: Vec<String> = emails.iter().map(|i| i.value.to_lowercase()).collect();
         let token_values: Vec<String> = tokens.iter().map(|i| i.value.to_uppercase()).collect();
-        let found = search(
-            &sources,
-            &Search {
-                emails: &email_values,
-                tokens: &token_values,
-                format: self.config.mbox_format,
-                threads: self.threads(),
-                cancel,
-                chunk_bytes: CHUNK,
-                limits: self.config.limits,
-            },
-        )
+        let how = Search {
+            emails: &email_values,
+            tokens: &token_values,
+            format: self.config.mbox_format,
+            threads: self.threads(),
+            cancel,
+            chunk_bytes: CHUNK,
+            limits: self.config.limits,
+            body_emails: self.config.body_emails(),
+        };
+        let found = match candidates {
+            Some(c) => archive::search_at(c, &how),
+            None => search(&self.config.sources()?, &how),
+        }
         .map_err(|e| SourceError::Io {
             path: e.path,
             cause: e.cause,
@@ -400,10 +465,14 @@ impl MailConnector {
         }
         for p in found.problems {
             let line = p.line.map(|l| format!(" (line {l})")).unwrap_or_default();
+            // An unreadable message has no key of its own beyond where it
+            // stands (with its Message-ID, when it has one).
+            let location = format!("{}{line}", self.shown(&p.location));
             outcome.review.push(ReviewItem {
                 source: self.config.id.clone(),
                 dataset: dataset.spec.name.clone(),
-                location: format!("{}{line}", self.shown(&p.location)),
+                key: location.clone(),
+                location,
                 reason: format!(
                     "message could not be read completely ({}); check it by hand",
                     p.reason
@@ -584,6 +653,11 @@ impl Connector for MailConnector {
         "mail"
     }
 
+    /// True: the whole archive is scanned on every fetch.
+    fn scans_everything(&self) -> bool {
+        true
+    }
+
     fn label(&self) -> &str {
         &self.config.label
     }
@@ -594,7 +668,7 @@ impl Connector for MailConnector {
 
     async fn check(&self) -> Result<CheckReport, SourceError> {
         let config = self.config.clone();
-        tokio::task::spawn_blocking(move || {
+        let report = tokio::task::spawn_blocking(move || {
             let sources = config.sources()?;
             let (mut mbox, mut files, mut bytes) = (0, 0usize, 0u64);
             for s in &sources {
@@ -643,17 +717,61 @@ impl Connector for MailConnector {
             })
         })
         .await
-        .map_err(|e| SourceError::Other(format!("check task failed: {e}")))?
+        .map_err(|e| SourceError::Other(format!("check task failed: {e}")))??;
+        let mut report = report;
+        if self.config.index.is_some() {
+            let line = match index::freshness(&self.config).await {
+                Ok(index::Freshness::Fresh { messages, .. }) => {
+                    format!("mail index fresh ({messages} messages)")
+                }
+                Ok(index::Freshness::Stale(why)) => {
+                    format!("mail index NOT fresh: {why}; exports scan the whole archive")
+                }
+                Err(e) => format!("mail index unreadable: {e}; exports scan the whole archive"),
+            };
+            report.summary = format!("{}; {line}", report.summary);
+        }
+        Ok(report)
     }
 
     async fn fetch(&self, request: &FetchRequest) -> Result<FetchOutcome, SourceError> {
+        let (candidates, note) = match &self.config.index {
+            None => (None, None),
+            Some(_) => {
+                let (emails, tokens) = self.needles(request);
+                match index::lookup(&self.config, &emails, &tokens).await {
+                    Ok(index::Lookup::Candidates(c)) => {
+                        let n: usize = c.iter().map(|(_, o)| o.len().max(1)).sum();
+                        let note = format!("mail index used: {n} candidate message(s) looked at");
+                        (Some(c), Some(note))
+                    }
+                    Ok(index::Lookup::Stale(why)) => (
+                        None,
+                        Some(format!(
+                            "mail index not used ({why}): the whole archive was scanned"
+                        )),
+                    ),
+                    Err(e) => (
+                        None,
+                        Some(format!(
+                            "mail index not used ({}): the whole archive was scanned",
+                            inzage_core::connector::escape_controls(&e.to_string())
+                        )),
+                    ),
+                }
+            }
+        };
         let connector = MailConnector::new(self.config.clone());
         let request = request.clone();
         let cancel = Arc::new(AtomicBool::new(false));
         let _guard = CancelOnDrop(cancel.clone());
-        tokio::task::spawn_blocking(move || connector.search_blocking(&request, Some(cancel)))
-            .await
-            .map_err(|e| SourceError::Other(format!("mail search failed: {e}")))?
+        let mut outcome = tokio::task::spawn_blocking(move || {
+            connector.search_in(&request, Some(cancel), candidates.as_deref())
+        })
+        .await
+        .map_err(|e| SourceError::Other(format!("mail search failed: {e}")))??;
+        outcome.notes.extend(note);
+        Ok(outcome)
     }
 
     /// With `include_attachments = true`: the attachments of a message,

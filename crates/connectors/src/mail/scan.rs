@@ -35,6 +35,9 @@ pub struct Needles {
     pub emails: Vec<(Vec<u8>, Vec<u8>)>,
     /// Klantnummers and contract numbers, ASCII uppercase.
     pub tokens: Vec<Vec<u8>>,
+    /// Whether addresses count in the decoded text too (`email =
+    /// "adressen_tekst"`), not only in the headers.
+    pub body_emails: bool,
 }
 
 impl Needles {
@@ -57,7 +60,20 @@ impl Needles {
                 .filter(|t| !t.is_empty())
                 .map(|t| t.to_ascii_uppercase().into_bytes())
                 .collect(),
+            body_emails: false,
         }
+    }
+
+    /// The same needles, with addresses searched in the decoded text too
+    /// when `on`.
+    pub fn in_text(mut self, on: bool) -> Needles {
+        self.body_emails = on;
+        self
+    }
+
+    /// True when text parts must be decoded and searched.
+    fn search_text(&self) -> bool {
+        !self.tokens.is_empty() || (self.body_emails && !self.emails.is_empty())
     }
 
     /// True when there is nothing to look for.
@@ -100,6 +116,22 @@ pub fn structure_problem(message: &[u8]) -> Option<String> {
         Flow::Unsure(why) => Some(why),
         _ => None,
     }
+}
+
+/// True when the walk understands the whole message (every text part
+/// decoded, no structure it is unsure of): then the prefilter can only
+/// answer Candidate or Reject for it, whatever is asked, and the exact
+/// matcher alone decides. The mail index keys such a message on what the
+/// matcher reads; any other message it marks to be looked at every time.
+pub fn is_clean(message: &[u8]) -> bool {
+    // A needle no text can hold (0xFF never occurs in UTF-8), so that every
+    // text part is decoded and nothing is found.
+    let never = Needles {
+        emails: Vec::new(),
+        tokens: vec![vec![0xFF; 64]],
+        body_emails: false,
+    };
+    matches!(walk(message, &never, MAX_ENCODED_DEPTH), Flow::Done)
 }
 
 enum Flow {
@@ -416,9 +448,9 @@ fn walk(data: &[u8], needles: &Needles, depth: usize) -> Flow {
         match kind {
             Kind::Binary | Kind::Multipart { .. } => {}
             Kind::Text { html } => {
-                if !needles.tokens.is_empty() {
+                if needles.search_text() {
                     let charset = ct.as_ref().and_then(|c| c.charset);
-                    match text_contains(body, cte, charset, html, &needles.tokens) {
+                    match text_contains(body, cte, charset, html, needles) {
                         Ok(true) => return Flow::Hit,
                         Ok(false) => {}
                         Err(why) => unsure!("{why}"),
@@ -501,7 +533,7 @@ fn check_message_header(block: &[u8], needles: &Needles) -> Option<Flow> {
     if split_address {
         return Some(Flow::Hit);
     }
-    if !needles.tokens.is_empty() {
+    if needles.search_text() {
         if contains_token(block, &needles.tokens) {
             return Some(Flow::Hit);
         }
@@ -525,10 +557,7 @@ fn check_message_header(block: &[u8], needles: &Needles) -> Option<Flow> {
             {
                 texts.extend(list.iter().filter_map(|a| a.name()));
             }
-            if texts
-                .iter()
-                .any(|t| contains_token(t.as_bytes(), &needles.tokens))
-            {
+            if texts.iter().any(|t| in_text(t.as_bytes(), needles)) {
                 return Some(Flow::Hit);
             }
         }
@@ -590,12 +619,19 @@ fn find_ci(hay: &[u8], needle: &[u8]) -> bool {
 }
 
 /// Decodes a text part like mail-parser and searches it.
+/// Whether decoded text holds a requested number, or an address when
+/// addresses count in the text.
+fn in_text(text: &[u8], needles: &Needles) -> bool {
+    contains_token(text, &needles.tokens)
+        || (needles.body_emails && contains_email(text, &needles.emails))
+}
+
 fn text_contains(
     body: &[u8],
     cte: Cte,
     charset: Option<&[u8]>,
     html: bool,
-    tokens: &[Vec<u8>],
+    needles: &Needles,
 ) -> Result<bool, String> {
     let decoded = decode(body, cte)?;
     let text: String = match charset.and_then(mail_parser::decoders::charsets::map::charset_decoder)
@@ -603,12 +639,12 @@ fn text_contains(
         Some(decoder) => decoder(&decoded),
         None => String::from_utf8_lossy(&decoded).into_owned(),
     };
-    if contains_token(text.as_bytes(), tokens) {
+    if in_text(text.as_bytes(), needles) {
         return Ok(true);
     }
     if html {
         let plain = mail_parser::decoders::html::html_to_text(&text);
-        return Ok(contains_token(plain.as_bytes(), tokens));
+        return Ok(in_text(plain.as_bytes(), needles));
     }
     Ok(false)
 }

@@ -20,7 +20,7 @@ fn msg(id: &str, from: &str, rest: &str) -> String {
     format!("Message-ID: <{id}>\nDate: Mon, 2 Sep 2024 10:00:00 +0200\nFrom: {from}\nTo: Klantenservice <ks@woonstichting.example.org>\n{rest}")
 }
 
-fn mbox(messages: &[String]) -> String {
+pub(crate) fn mbox(messages: &[String]) -> String {
     let mut s = String::new();
     for m in messages {
         s.push_str("From sender@example.org Mon Sep  2 10:00:00 2024\n");
@@ -49,6 +49,7 @@ fn run(sources: &[Source], emails: &[&str], tokens: &[&str], chunk: usize) -> Fo
             cancel: None,
             chunk_bytes: chunk,
             limits: MailLimits::default(),
+            body_emails: false,
         },
     )
     .unwrap()
@@ -619,10 +620,28 @@ fn the_prefilter_never_rejects_a_message_that_matches() {
         messages.push(&archive[start..end]);
         at = end + 1;
     }
+    // Staff discussing a tenant: the address only in the text, plain,
+    // quoted-printable (`=40`), base64, as an HTML entity, in a forward.
+    let staff = body_address_messages(&emails[0]);
+    messages.extend(staff.iter().map(|m| m.as_bytes()));
     assert!(messages.len() > 300, "{}", messages.len());
+    let mut in_text_only = 0;
     for raw in messages {
         let text = archive::unescape(raw, MboxFormat::Mboxrd);
         let a = analyse(&text, &emails, &tokens).unwrap();
+        // With addresses in the text too (`email = "adressen_tekst"`).
+        let b = super::message::analyse_with(&text, &emails, &tokens, true).unwrap();
+        for &i in &b.matched_emails {
+            let v = prefilter(raw, &Needles::new([emails[i].as_str()], []).in_text(true));
+            assert_ne!(
+                v,
+                Verdict::Reject,
+                "in text: {} / {}",
+                emails[i],
+                String::from_utf8_lossy(raw)
+            );
+            in_text_only += usize::from(!a.matched_emails.contains(&i));
+        }
         for &i in &a.matched_emails {
             let v = prefilter(raw, &Needles::new([emails[i].as_str()], []));
             assert_ne!(
@@ -656,6 +675,48 @@ fn the_prefilter_never_rejects_a_message_that_matches() {
         checked += 1;
     }
     assert!(checked > 300 && matched > 300, "{checked} {matched}");
+    assert!(in_text_only >= staff.len(), "{in_text_only}");
+}
+
+/// Messages between staff that name `address` only in their text.
+pub(crate) fn body_address_messages(address: &str) -> Vec<String> {
+    let staff = "Wouter <wouter@woonstichting.example.org>";
+    let qp = address.replace('@', "=40");
+    let b64 = inzage_testkit::estate::mail::base64(
+        format!("Kun jij {address} even terugmailen?\n").as_bytes(),
+    );
+    let entity = address.replace('@', "&#64;");
+    vec![
+        msg("s1@x", staff, &format!("Subject: huurder\n\nZie {address}, graag actie.\n")),
+        msg("s2@x", staff, &format!("Subject: huurder\nContent-Transfer-Encoding: quoted-printable\n\nMail van {qp}.\n")),
+        msg("s3@x", staff, &format!("Subject: huurder\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n{b64}\n")),
+        msg("s4@x", staff, &format!("Subject: huurder\nContent-Type: text/html\n\n<p>Van <b>{entity}</b></p>\n")),
+        msg("s5@x", staff, &format!("Subject: Fwd\nContent-Type: message/rfc822\n\nFrom: Ander <ander@example.net>\nSubject: vraag\n\nTekst met <{address}>.\n")),
+        msg("s6@x", staff, &format!("Subject: =?utf-8?q?over_{qp}?=\n\nzie onderwerp\n")),
+    ]
+}
+
+#[test]
+fn addresses_in_the_text_match_only_with_adressen_tekst() {
+    let me = [ME.to_string()];
+    for m in body_address_messages(ME) {
+        let without = analyse(m.as_bytes(), &me, &[]).unwrap();
+        let with = super::message::analyse_with(m.as_bytes(), &me, &[], true).unwrap();
+        let subject_only = m.contains("s6@x");
+        assert!(without.matched_emails.is_empty(), "{m}");
+        assert_eq!(with.matched_emails.is_empty(), subject_only, "{m}");
+    }
+    let words = |t: &str| {
+        super::message::text_addresses(t)
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(words("mail jan@example.org."), ["jan@example.org"]);
+    assert_eq!(
+        words("<Jan.Smit@Example.org>, xjan@example.org.uk"),
+        ["Jan.Smit@Example.org", "xjan@example.org.uk"]
+    );
+    assert!(words("a @ b, @x, y@").is_empty());
 }
 
 /// Found in review: a file that is no mbox at all (a .gz picked up by a
@@ -680,6 +741,7 @@ fn a_file_that_is_no_mbox_fails_the_search() {
             cancel: None,
             chunk_bytes: 1 << 20,
             limits: MailLimits::default(),
+            body_emails: false,
         },
     ) else {
         panic!("a file that is no mbox must fail the search")

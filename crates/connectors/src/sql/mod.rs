@@ -19,6 +19,7 @@
 //! ```
 
 mod params;
+mod readonly;
 mod values;
 
 use std::path::{Path, PathBuf};
@@ -53,7 +54,8 @@ pub struct SqlConfig {
     /// Timeout for one fetch, in seconds (engine default when absent).
     #[serde(default)]
     pub timeout_secs: Option<u64>,
-    /// PostgreSQL statement timeout, in seconds (default 30).
+    /// Statement timeout, in seconds (default 30): PostgreSQL cancels a
+    /// query that runs longer; on SQLite inzage stops waiting for it.
     #[serde(default = "default_statement_timeout")]
     pub statement_timeout_secs: u64,
     /// Connections in the pool (default 2).
@@ -269,12 +271,7 @@ impl SqlConnector {
     /// A database error in words: where (database, dataset and which query),
     /// the real cause, and the fix. Never the bound value.
     fn db_error(&self, what: &str, query: &QueryPlace<'_>, e: sqlx::Error) -> SourceError {
-        let place = format!(
-            "{}: dataset `{}` (query by {})",
-            self.location(),
-            query.dataset,
-            query.parameter.as_str()
-        );
+        let place = query.shown(self);
         let db_message = match &e {
             sqlx::Error::Database(db) => db.message().to_string(),
             _ => String::new(),
@@ -296,23 +293,21 @@ impl SqlConnector {
                 "the database file is damaged or truncated (SQLite: database disk image is malformed); restore or copy it again".into(),
             ),
             (Backend::Sqlite(..), _) if lower.starts_with("no such table") => Some(format!(
-                "table `{}` is missing for dataset `{}`; check the query in connectors.toml against the database (wrong file or version?)",
+                "table `{}` is missing; check the query in connectors.toml against the database (wrong file or version?)",
                 crate::limits::excerpt(lower.trim_start_matches("no such table:").trim(), 60),
-                query.dataset
             )),
             (Backend::Sqlite(..), _) if lower.starts_with("no such column") => Some(format!(
-                "column `{}` is missing for dataset `{}`; check the query in connectors.toml",
+                "column `{}` is missing; check the query in connectors.toml",
                 crate::limits::excerpt(lower.trim_start_matches("no such column:").trim(), 60),
-                query.dataset
             )),
             (Backend::Postgres(..), Some("42P01")) => Some(format!(
-                "a table is missing for dataset `{}` ({}); check the query in connectors.toml and the search_path",
-                query.dataset,
+                "a table is missing ({}); check the query in connectors.toml and the search_path",
                 crate::limits::excerpt(&db_message, 120)
             )),
-            (Backend::Postgres(..), Some("57014")) => Some(format!(
-                "the query ran longer than the statement timeout (statement_timeout_secs = {} s) and was cancelled; raise it, or add an index",
-                self.config.statement_timeout_secs
+            (Backend::Postgres(..), Some("57014")) => Some(self.timed_out()),
+            (Backend::Postgres(..), Some("42501" | "25006")) => Some(format!(
+                "{}; the query asks for more than reading: inzage only reads, so make it one SELECT (a WITH may hold only SELECTs), and give the login in `url` SELECT rights only",
+                crate::limits::excerpt(&db_message, 120)
             )),
             (Backend::Postgres(..), Some("28P01")) => Some(format!(
                 "{}; the password was refused: check the environment variable named in url",
@@ -333,6 +328,22 @@ impl SqlConnector {
         SourceError::Other(format!("{place}: {what}: {cause}"))
     }
 
+    /// A value the query returned that cannot be read (`e` names the column).
+    fn value_error(&self, place: &QueryPlace<'_>, e: String) -> SourceError {
+        SourceError::Other(format!(
+            "{}: a value cannot be read: {e}; cast the column to text or a plain type in the query",
+            place.shown(self)
+        ))
+    }
+
+    /// Why a query was stopped at the statement timeout, and the setting.
+    fn timed_out(&self) -> String {
+        format!(
+            "the query ran longer than statement_timeout_secs = {} s and was stopped; raise statement_timeout_secs for this connector in connectors.toml, or add an index",
+            self.config.statement_timeout_secs
+        )
+    }
+
     /// Runs one dataset query for one identifier: column names and rows.
     async fn query(
         &self,
@@ -342,27 +353,30 @@ impl SqlConnector {
     ) -> Result<(Vec<String>, Vec<Vec<Value>>), SourceError> {
         match &self.backend {
             Backend::Sqlite(pool, _) => {
-                let rows = sqlx::query(sql)
-                    .bind(&id.value)
-                    .fetch_all(pool)
-                    .await
-                    .map_err(|e| self.db_error("query failed", place, e))?;
+                // SQLite has no statement timeout of its own: the wait is
+                // given up here (PostgreSQL cancels the query itself).
+                let limit = Duration::from_secs(self.config.statement_timeout_secs);
+                let rows =
+                    tokio::time::timeout(limit, sqlx::query(sql).bind(&id.value).fetch_all(pool))
+                        .await
+                        .map_err(|_| {
+                            SourceError::Other(format!(
+                                "{}: query failed: {}",
+                                place.shown(self),
+                                self.timed_out()
+                            ))
+                        })?
+                        .map_err(|e| self.db_error("query failed", place, e))?;
                 let headers = rows.first().map(values::headers).unwrap_or_default();
                 let values = rows
                     .iter()
                     .map(values::sqlite_row)
                     .collect::<Result<_, _>>()
-                    .map_err(|e| SourceError::Other(format!("{}: {e}", self.location())))?;
+                    .map_err(|e| self.value_error(place, e))?;
                 Ok((headers, values))
             }
             Backend::Postgres(pool, _) => {
-                let mut tx = pool
-                    .begin()
-                    .await
-                    .map_err(|e| self.db_error("cannot connect", place, e))?;
-                tx.execute("SET TRANSACTION READ ONLY")
-                    .await
-                    .map_err(|e| self.db_error("cannot start a read-only transaction", place, e))?;
+                let mut tx = self.read_only_transaction(pool, place).await?;
                 let rows = sqlx::query(sql)
                     .bind(&id.value)
                     .fetch_all(&mut *tx)
@@ -376,10 +390,26 @@ impl SqlConnector {
                     .iter()
                     .map(values::pg_row)
                     .collect::<Result<_, _>>()
-                    .map_err(|e| SourceError::Other(format!("{}: {e}", self.location())))?;
+                    .map_err(|e| self.value_error(place, e))?;
                 Ok((headers, values))
             }
         }
+    }
+
+    /// A PostgreSQL transaction that may only read (rolled back by the caller).
+    async fn read_only_transaction(
+        &self,
+        pool: &PgPool,
+        place: &QueryPlace<'_>,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, SourceError> {
+        let mut tx = pool
+            .begin()
+            .await
+            .map_err(|e| self.db_error("cannot connect", place, e))?;
+        tx.execute("SET TRANSACTION READ ONLY")
+            .await
+            .map_err(|e| self.db_error("cannot start a read-only transaction", place, e))?;
+        Ok(tx)
     }
 
     /// Streams the rows of the people-index query into `sink`.
@@ -504,6 +534,18 @@ struct QueryPlace<'a> {
     parameter: inzage_core::IdentifierKind,
 }
 
+impl QueryPlace<'_> {
+    /// `erp.sqlite: dataset `Relatie` (query by klantnummer)`.
+    fn shown(&self, connector: &SqlConnector) -> String {
+        format!(
+            "{}: dataset `{}` (query by {})",
+            connector.location(),
+            self.dataset,
+            self.parameter.as_str()
+        )
+    }
+}
+
 /// Hides a password that an error message might repeat.
 fn redact(message: &str, url: &str) -> String {
     let password = url
@@ -564,7 +606,9 @@ impl Connector for SqlConnector {
                     parameter: query.parameter,
                 };
                 let columns = self.describe(&query.sql, &place).await?;
-                let location = format!("{} dataset `{}`", self.location(), dataset.spec.name);
+                self.prove_read_only(&query.sql, &place).await?;
+                // The place only: the matcher's messages name the dataset.
+                let location = self.location();
                 let matcher =
                     TableMatcher::new(&self.config.id, &dataset.spec, &columns, &location)?;
                 matcher.require_declared(&location)?;
@@ -572,7 +616,10 @@ impl Connector for SqlConnector {
             }
         }
         Ok(CheckReport {
-            summary: format!("{}: {prepared} queries prepared", self.location()),
+            summary: format!(
+                "{}: {prepared} queries prepared and planned read-only",
+                self.location()
+            ),
         })
     }
 
@@ -730,6 +777,109 @@ mod tests {
         );
     }
 
+    /// Each part of a check failure is said once: the place, then the
+    /// dataset, then the cause (never "dataset `X`: dataset `X`: ...").
+    #[tokio::test]
+    async fn check_failures_name_the_dataset_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = database(dir.path()).await;
+        let with = |extra: &str| {
+            let config: SqlConfig = toml::from_str(&format!(
+                "id = \"erp\"\nlabel = \"ERP\"\nurl = \"sqlite:{}\"\n[[dataset]]\nname = \"Relatie\"\nquery = \"SELECT * FROM relatie WHERE klantnummer = :klantnummer\"\n{extra}",
+                good.display()
+            ))
+            .unwrap();
+            SqlConnector::new(config, &Variables::from_env()).unwrap()
+        };
+        let missing_column =
+            with("match = { klantnummer = \"klantnr\" }\nfields = { klantnummer = \"x\" }\n");
+        let undeclared =
+            with("match = { klantnummer = \"klantnummer\" }\nfields = { klantnummer = \"x\" }\n");
+        let missing_table = {
+            let config: SqlConfig = toml::from_str(&format!(
+                "id = \"erp\"\nlabel = \"ERP\"\nurl = \"sqlite:{}\"\n[[dataset]]\nname = \"Relatie\"\nquery = \"SELECT * FROM relaties WHERE klantnummer = :klantnummer\"\nmatch = {{ klantnummer = \"klantnummer\" }}\nfields = {{ klantnummer = \"x\" }}\n",
+                good.display()
+            ))
+            .unwrap();
+            SqlConnector::new(config, &Variables::from_env()).unwrap()
+        };
+        for (erp, expected) in [
+            (missing_column, "column `klantnr` not found"),
+            (undeclared, "columns not declared in connectors.toml: email"),
+            (missing_table, "table `relaties` is missing"),
+        ] {
+            let m = erp.check().await.unwrap_err().to_string();
+            assert!(m.contains(expected), "{m}");
+            assert_eq!(m.matches("dataset `Relatie`").count(), 1, "{m}");
+            assert_eq!(m.matches("erp.sqlite").count(), 1, "{m}");
+        }
+    }
+
+    /// `check` plans every query without running it and refuses one that
+    /// would write; sorting and DISTINCT (temporary tables) are reading.
+    #[tokio::test]
+    async fn check_proves_each_query_read_only_on_sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = database(dir.path()).await;
+        let before = std::fs::read(&path).unwrap();
+        let with_query = |query: &str| {
+            let config: SqlConfig = toml::from_str(&format!(
+                "id = \"erp\"\nlabel = \"ERP\"\nurl = \"sqlite:{}\"\n[[dataset]]\nname = \"Relatie\"\nquery = \"{query}\"\nmatch = {{ klantnummer = \"klantnummer\" }}\nfields = {{ klantnummer = \"x\" }}\n",
+                path.display()
+            ))
+            .unwrap();
+            SqlConnector::new(config, &Variables::from_env()).unwrap()
+        };
+        let reading = with_query(
+            "SELECT DISTINCT klantnummer FROM relatie WHERE klantnummer IN (:klantnummer, 'x') ORDER BY email",
+        );
+        assert!(reading.check().await.is_ok());
+        for writing in [
+            "WITH w AS (SELECT klantnummer FROM relatie WHERE klantnummer = :klantnummer) DELETE FROM relatie WHERE klantnummer IN (SELECT klantnummer FROM w) RETURNING klantnummer",
+            "UPDATE relatie SET notitie = 'y' WHERE klantnummer = :klantnummer RETURNING klantnummer",
+            "INSERT INTO relatie (klantnummer) VALUES (:klantnummer) RETURNING klantnummer",
+        ] {
+            let m = with_query(writing).check().await.unwrap_err().to_string();
+            assert!(
+                m.contains("dataset `Relatie` (query by klantnummer)") && m.contains("would write"),
+                "{writing}: {m}"
+            );
+        }
+        assert!(
+            std::fs::read(&path).unwrap() == before,
+            "the file is untouched"
+        );
+    }
+
+    /// SQLite has no statement timeout: inzage stops waiting, and says
+    /// which dataset and which setting.
+    #[tokio::test]
+    async fn a_slow_sqlite_query_stops_at_the_statement_timeout() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = database(dir.path()).await;
+        let config: SqlConfig = toml::from_str(&format!(
+            "id = \"erp\"\nlabel = \"ERP\"\nurl = \"sqlite:{}\"\nstatement_timeout_secs = 1\n[[dataset]]\nname = \"Relatie\"\nquery = \"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) SELECT klantnummer FROM relatie WHERE klantnummer = :klantnummer AND (SELECT count(*) FROM c) > 0\"\nmatch = {{ klantnummer = \"klantnummer\" }}\nfields = {{ klantnummer = \"x\" }}\n",
+            path.display()
+        ))
+        .unwrap();
+        let slow = SqlConnector::new(config, &Variables::from_env()).unwrap();
+        let started = std::time::Instant::now();
+        let m = slow
+            .fetch(&ask(IdentifierKind::Klantnummer, "001001"))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            m.contains("dataset `Relatie`") && m.contains("raise statement_timeout_secs"),
+            "{m}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
     /// The database fault matrix: each broken database fails with its own
     /// cause, its dataset and query, and never the bound value.
     #[tokio::test]
@@ -778,7 +928,7 @@ mod tests {
         }
         let m = message(connector(&empty_db).check().await.unwrap_err());
         assert!(
-            m.contains("table `relatie` is missing for dataset `Relatie`"),
+            m.contains("dataset `Relatie` (query by klantnummer): query cannot be prepared: table `relatie` is missing"),
             "{m}"
         );
 

@@ -41,6 +41,24 @@ pub fn prepare(query: &str) -> Result<PreparedQuery, String> {
                 sql.extend(&chars[i..end]);
                 i = end;
             }
+            '/' if chars.get(i + 1) == Some(&'*') => {
+                let end = chars[i + 2..]
+                    .windows(2)
+                    .position(|w| w == ['*', '/'])
+                    .map(|p| i + 2 + p + 2)
+                    .unwrap_or(chars.len());
+                sql.extend(&chars[i..end]);
+                i = end;
+            }
+            ';' => {
+                // One statement only: a second one would run unchecked.
+                let rest: String = chars[i + 1..].iter().collect();
+                if !only_comments(&rest) {
+                    return Err("the query holds more than one statement (a `;` with more after it); write one SELECT per query".into());
+                }
+                sql.push(c);
+                i += 1;
+            }
             ':' if chars.get(i + 1) == Some(&':') => {
                 sql.push_str("::");
                 i += 2;
@@ -84,6 +102,28 @@ pub fn prepare(query: &str) -> Result<PreparedQuery, String> {
     }
 }
 
+/// True when `text` holds nothing but white space and SQL comments.
+fn only_comments(text: &str) -> bool {
+    let mut rest = text.trim_start();
+    loop {
+        if let Some(after) = rest.strip_prefix("--") {
+            rest = after
+                .split_once('\n')
+                .map(|(_, r)| r)
+                .unwrap_or("")
+                .trim_start();
+        } else if let Some(after) = rest.strip_prefix("/*") {
+            rest = after
+                .split_once("*/")
+                .map(|(_, r)| r)
+                .unwrap_or("")
+                .trim_start();
+        } else {
+            return rest.is_empty();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +149,14 @@ mod tests {
             "SELECT ':nope', \"a:b\", d::text -- :neither\nFROM t WHERE e = $1"
         );
         assert_eq!(q.parameter, IdentifierKind::Email);
+    }
+
+    #[test]
+    fn a_second_statement_is_refused_and_a_trailing_semicolon_is_not() {
+        let err = prepare("SELECT * FROM t WHERE k = :klantnummer; DELETE FROM t").unwrap_err();
+        assert!(err.contains("more than one statement"), "{err}");
+        assert!(prepare("SELECT * FROM t WHERE k = :klantnummer; -- done\n/* end */ ").is_ok());
+        assert!(prepare("SELECT ';' FROM t /* ; DELETE :x */ WHERE k = :klantnummer").is_ok());
     }
 
     #[test]

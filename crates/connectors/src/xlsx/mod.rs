@@ -457,7 +457,7 @@ pub fn read_sheet(
 fn cell_value(cell: &Data) -> Value {
     match cell {
         Data::Empty => Value::Null,
-        Data::String(s) => Value::Text(s.clone()),
+        Data::String(s) => Value::Text(inzage_core::record::unix_line_breaks(s).into_owned()),
         Data::Int(i) => Value::Integer(*i),
         Data::Float(f) => Value::Float(*f),
         Data::Bool(b) => Value::Bool(*b),
@@ -479,6 +479,11 @@ impl Connector for XlsxConnector {
 
     fn kind(&self) -> &'static str {
         "xlsx"
+    }
+
+    /// True: a workbook is read whole on every fetch.
+    fn scans_everything(&self) -> bool {
+        true
     }
 
     fn label(&self) -> &str {

@@ -549,17 +549,23 @@ pub fn protect(
         .collect();
     ledger.problems.extend(stale);
     for item in &findings.review {
+        // Named by the record's own key; where it was read follows the reason.
+        let reason = if item.location == item.key {
+            item.reason.clone()
+        } else {
+            format!("{} (read at {})", item.reason, item.location)
+        };
         entries.push(ReviewEntry {
-            decision_id: decision_id(&[&item.source, &item.dataset, &item.location, "item"]),
+            decision_id: decision_id(&[&item.source, &item.dataset, &item.key, "item"]),
             source: item.source.clone(),
             dataset: item.dataset.clone(),
-            key: item.location.clone(),
+            key: item.key.clone(),
             field: None,
             subject: Subject::Other,
             masked: None,
             count: 1,
             outcome: Outcome::LeftOut,
-            reason: item.reason.clone(),
+            reason,
             options: vec![],
         });
     }

@@ -80,6 +80,8 @@ fn findings(records: Vec<Record>, withheld: Vec<Record>) -> Findings {
             kind: "http".into(),
             status: SourceStatus::Ok,
             asked_with: vec![],
+            calls: 0,
+            notes: vec![],
             records: [("Notitie".to_string(), records.len())]
                 .into_iter()
                 .collect(),

@@ -1,0 +1,240 @@
+//! The index against a full scan: the same answer for every key it holds;
+//! appends indexed incrementally; a rewritten file detected.
+
+use std::path::{Path, PathBuf};
+
+use sqlx::Row;
+
+use super::*;
+use crate::mail::archive::{search, search_at, Found, Search};
+use crate::mail::{MailConfig, CHUNK};
+
+fn config(dir: &Path) -> MailConfig {
+    config_matching(dir, "adressen")
+}
+
+/// A mail source over `dir/*.mbox` with its index in `dir`, matching
+/// addresses as `email` says (`adressen` or `adressen_tekst`).
+fn config_matching(dir: &Path, email: &str) -> MailConfig {
+    let mut c: MailConfig = toml::from_str(&format!(
+        r#"
+id = "mail"
+label = "Mail"
+paths = [{:?}]
+index = {:?}
+[[dataset]]
+name = "Bericht"
+purposes = ["communicatie"]
+retention = "contact_2j"
+key = "message_id"
+match = {{ email = "{email}", klantnummer = "onderwerp_tekst", contractnummer = "onderwerp_tekst" }}
+"#,
+        dir.join("*.mbox").display().to_string(),
+        dir.join("mail-index.sqlite").display().to_string()
+    ))
+    .unwrap();
+    c.base = dir.to_path_buf();
+    c
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn how<'a>(c: &MailConfig, emails: &'a [String], tokens: &'a [String]) -> Search<'a> {
+    Search {
+        emails,
+        tokens,
+        format: c.mbox_format,
+        threads: 2,
+        cancel: None,
+        chunk_bytes: CHUNK,
+        limits: c.limits,
+        body_emails: c.body_emails(),
+    }
+}
+
+fn summary(f: &Found) -> Vec<String> {
+    let mut out: Vec<String> = f
+        .hits
+        .iter()
+        .map(|h| {
+            format!(
+                "{} {:?} {:?} {:?}",
+                h.location,
+                h.analysis.matched_emails,
+                h.analysis.matched_tokens,
+                h.analysis.problems
+            )
+        })
+        .collect();
+    out.extend(f.problems.iter().map(|p| format!("{p:?}")));
+    out
+}
+
+/// Full scan and index lookup for one search; panics when they differ.
+fn same_answer(c: &MailConfig, emails: &[String], tokens: &[String]) -> usize {
+    let sources = c.sources().unwrap();
+    let full = search(&sources, &how(c, emails, tokens)).unwrap();
+    let Lookup::Candidates(candidates) = rt().block_on(lookup(c, emails, tokens)).unwrap() else {
+        panic!("the index is fresh")
+    };
+    let indexed = search_at(&candidates, &how(c, emails, tokens)).unwrap();
+    assert_eq!(summary(&indexed), summary(&full), "{emails:?} {tokens:?}");
+    full.hits.len()
+}
+
+fn fixture_copy(dir: &Path) -> PathBuf {
+    let to = dir.join("archive.mbox");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/mail/archive.mbox"),
+        &to,
+    )
+    .unwrap();
+    to
+}
+
+fn all_keys(c: &MailConfig) -> Vec<String> {
+    rt().block_on(async {
+        let pool = open(Path::new(c.index.as_deref().unwrap()), false)
+            .await
+            .unwrap();
+        sqlx::query("SELECT DISTINCT key FROM keys ORDER BY key")
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<String, _>(0))
+            .collect()
+    })
+}
+
+#[test]
+fn the_index_gives_the_full_scans_answer_for_every_address_and_number_of_the_estate() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture_copy(dir.path());
+    every_key_gives_the_scans_answer(&config(dir.path()));
+}
+
+/// With `email = "adressen_tekst"`, staff mail naming a tenant's address
+/// only in the text included: the index keys those addresses too.
+#[test]
+fn with_addresses_in_the_text_the_index_still_gives_the_scans_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture_copy(dir.path());
+    let staff = crate::mail::tests::body_address_messages("m.nusken@example.org");
+    std::fs::write(
+        dir.path().join("staff.mbox"),
+        crate::mail::tests::mbox(&staff),
+    )
+    .unwrap();
+    let c = config_matching(dir.path(), "adressen_tekst");
+    assert!(c.body_emails());
+    every_key_gives_the_scans_answer(&c);
+    let found = same_answer(&c, &["m.nusken@example.org".into()], &[]);
+    let plain = config(dir.path());
+    rt().block_on(update(&plain, 2)).unwrap();
+    let headers_only = same_answer(&plain, &["m.nusken@example.org".into()], &[]);
+    assert_eq!(
+        found,
+        headers_only + staff.len() - 1,
+        "all but the subject-only one"
+    );
+}
+
+fn every_key_gives_the_scans_answer(c: &MailConfig) {
+    let c = c.clone();
+    let stats = rt().block_on(update(&c, 2)).unwrap();
+    assert!(stats.messages > 50, "{stats:?}");
+    let keys = all_keys(&c);
+    assert!(keys.len() > 100, "{}", keys.len());
+    let mut hits = 0;
+    for key in &keys {
+        let (emails, tokens) = match key.split_once(':').unwrap() {
+            ("e", a) => (vec![a.to_string()], vec![]),
+            (_, t) => (vec![], vec![t.to_string()]),
+        };
+        hits += same_answer(&c, &emails, &tokens);
+    }
+    assert!(hits >= keys.len(), "every key finds its message");
+    // Absent identifiers, and a search for several at once.
+    assert_eq!(
+        same_answer(&c, &["nobody@example.org".into()], &["999999".into()]),
+        0
+    );
+    let some: Vec<String> = keys
+        .iter()
+        .filter(|k| k.starts_with("e:"))
+        .take(5)
+        .map(|k| k[2..].to_string())
+        .collect();
+    same_answer(&c, &some, &["001001".into(), "HO200002".into()]);
+}
+
+const EXTRA: &str = "From a@example.org Mon Sep  2 10:00:00 2024\nMessage-ID: <extra-1@example.org>\nFrom: Nieuw <nieuw.adres@example.org>\nTo: ks@woonstichting.example.org\nSubject: klantnummer 007007\n\nTekst.\n\n";
+
+#[test]
+fn an_append_is_indexed_without_reading_the_rest_and_a_rewrite_is_read_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let mbox = fixture_copy(dir.path());
+    let c = config(dir.path());
+    let size = std::fs::metadata(&mbox).unwrap().len();
+    rt().block_on(update(&c, 2)).unwrap();
+    assert!(matches!(
+        rt().block_on(freshness(&c)).unwrap(),
+        Freshness::Fresh { .. }
+    ));
+    // Append: stale until updated, then only the tail is read.
+    use std::io::Write;
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&mbox)
+        .unwrap()
+        .write_all(EXTRA.as_bytes())
+        .unwrap();
+    let Freshness::Stale(why) = rt().block_on(freshness(&c)).unwrap() else {
+        panic!("an appended mbox is not fresh")
+    };
+    assert!(why.contains("inzage index"), "{why}");
+    let Lookup::Stale(_) = rt()
+        .block_on(lookup(&c, &["nieuw.adres@example.org".into()], &[]))
+        .unwrap()
+    else {
+        panic!("a stale index is not used")
+    };
+    let stats = rt().block_on(update(&c, 2)).unwrap();
+    assert_eq!(
+        (stats.files_read, stats.files_rewritten, stats.rebuilt),
+        (1, 0, false)
+    );
+    assert!(stats.bytes < EXTRA.len() as u64 + size / 10, "{stats:?}");
+    assert_eq!(
+        same_answer(&c, &["nieuw.adres@example.org".into()], &["007007".into()]),
+        1
+    );
+    for key in all_keys(&c).iter().step_by(7) {
+        let (emails, tokens) = match key.split_once(':').unwrap() {
+            ("e", a) => (vec![a.to_string()], vec![]),
+            (_, t) => (vec![], vec![t.to_string()]),
+        };
+        same_answer(&c, &emails, &tokens);
+    }
+    // Rewrite: the same bytes but the new message moved to the front.
+    let all = std::fs::read(&mbox).unwrap();
+    let mut rewritten = EXTRA.as_bytes().to_vec();
+    rewritten.extend_from_slice(&all[..all.len() - EXTRA.len()]);
+    std::fs::write(&mbox, &rewritten).unwrap();
+    let stats = rt().block_on(update(&c, 2)).unwrap();
+    assert_eq!(
+        (stats.files_read, stats.files_rewritten),
+        (1, 1),
+        "{stats:?}"
+    );
+    assert_eq!(
+        same_answer(&c, &["nieuw.adres@example.org".into()], &["007007".into()]),
+        1
+    );
+}
