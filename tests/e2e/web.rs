@@ -545,6 +545,21 @@ fn forms_need_the_csrf_token_pages_need_a_session_and_the_token_works_once() {
         page.contains("id=\"received-err\"") && page.contains("value=\"12\""),
         "{page}"
     );
+    // Dutch by default, English by the switch (a form with the token too).
+    let (_, _, page) = http("GET", &format!("{base}/requests"), Some(&staff), None);
+    assert!(page.contains("lang=\"nl\"") && page.contains("Verzoeken"));
+    let (status, _, _) = http(
+        "POST",
+        &format!("{base}/lang"),
+        Some(&staff),
+        Some(&format!("csrf={csrf}&lang=en&back=%2Frequests")),
+    );
+    assert_eq!(status, 303);
+    let (_, _, page) = http("GET", &format!("{base}/requests"), Some(&staff), None);
+    assert!(
+        page.contains("lang=\"en\"") && page.contains("Requests"),
+        "{page}"
+    );
     // The token works once.
     let (_, headers, page) = http("GET", &login, None, None);
     let other = session_cookie(&headers);

@@ -184,3 +184,82 @@ pub fn start(
 pub fn latest(shared: &Shared, id: &str) -> Option<Arc<Job>> {
     shared.jobs.lock().expect("jobs").get(id).cloned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use inzage_app::export::ExportSubject;
+    use inzage_app::requests::SubjectRef;
+    use inzage_bundle::BundleKind;
+
+    fn shared(dir: &std::path::Path) -> Arc<Shared> {
+        let organisation: inzage_core::register::Organisation = toml::from_str(
+            "name = \"Test\"\nprivacy_contact = \"p@example.org\"\nsupervisory_authority = \"AP\"\nautomated_decision_making = \"Geen.\"",
+        )
+        .unwrap();
+        Arc::new(Shared::new(
+            dir.join("missing.toml"),
+            dir.to_path_buf(),
+            &organisation,
+            None,
+            false,
+        ))
+    }
+
+    fn input(dir: &std::path::Path) -> ExportInput {
+        ExportInput {
+            subject: ExportSubject::Tenant(SubjectRef::Customer("001001".into())),
+            kind: BundleKind::Access,
+            out: dir.join("b.zip"),
+            allow_partial: false,
+            allow_empty: false,
+            force: true,
+            lang: None,
+            now: chrono::Utc::now(),
+            received: None,
+            passphrase: None,
+            decisions: None,
+            to: None,
+        }
+    }
+
+    /// A job that has not ended, as a running export is.
+    fn running_job(dir: &std::path::Path) -> Arc<Job> {
+        Arc::new(Job {
+            lines: Mutex::new(BTreeMap::new()),
+            ended: Mutex::new(None),
+            input: input(dir),
+            with_decisions: false,
+            passphrase_shown: Mutex::new(false),
+            changed: watch::channel(0).0,
+        })
+    }
+
+    #[tokio::test]
+    async fn a_second_export_of_the_same_request_is_refused_while_one_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let shared = shared(dir.path());
+        shared
+            .jobs
+            .lock()
+            .unwrap()
+            .insert("V-0001".into(), running_job(dir.path()));
+        assert!(start(&shared, "V-0001", input(dir.path()), false).is_err());
+        // Another request's export starts beside it.
+        let other = start(&shared, "V-0002", input(dir.path()), false).expect("not busy");
+        assert!(latest(&shared, "V-0001").unwrap().running());
+        // Once that one has ended (here: the configuration is missing), it
+        // can run again, and says why it stopped.
+        let mut rx = other.changed.subscribe();
+        while other.running() {
+            rx.changed().await.unwrap();
+        }
+        match other.ended.lock().unwrap().clone() {
+            Some(Ended::Refused { message, .. }) => {
+                assert!(message.contains("missing.toml"), "{message}")
+            }
+            _ => panic!("a missing configuration ends the job with its message"),
+        }
+        assert!(start(&shared, "V-0002", input(dir.path()), false).is_ok());
+    }
+}

@@ -84,3 +84,46 @@ pub fn render(
 pub fn title(lang: Lang, key: &str) -> &'static str {
     text(lang, key)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_renders_and_escapes_what_it_is_given() {
+        let organisation: inzage_core::register::Organisation = toml::from_str(
+            "name = \"<b>Corp</b>\"\nprivacy_contact = \"p@example.org\"\nsupervisory_authority = \"AP\"\nautomated_decision_making = \"Geen.\"",
+        )
+        .unwrap();
+        let shared = Shared::new("c.toml".into(), "w".into(), &organisation, None, false);
+        for lang in [Lang::Nl, Lang::En] {
+            let viewer = Viewer {
+                staff: Some("<i>staff</i>"),
+                csrf: "token",
+                lang,
+                path: "/",
+            };
+            for name in [
+                "login.html",
+                "find.html",
+                "requests.html",
+                "request_new.html",
+                "request.html",
+                "export.html",
+                "review.html",
+                "bundle.html",
+                "error.html",
+            ] {
+                let html = render(&shared, &viewer, name, "<t>", context! {})
+                    .unwrap_or_else(|e| panic!("{name}: {e}"))
+                    .0;
+                assert!(html.contains(&format!("lang=\"{}\"", code(lang))), "{name}");
+                assert!(
+                    !html.contains("<b>Corp") && !html.contains("<i>staff"),
+                    "{name}"
+                );
+                assert!(!html.contains("<script>"), "{name}: no inline script");
+            }
+        }
+    }
+}
