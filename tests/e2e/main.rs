@@ -5,6 +5,7 @@ mod attachments;
 mod bad_input;
 mod cli;
 mod config_check;
+mod estate2;
 mod faults;
 mod http;
 mod logs;

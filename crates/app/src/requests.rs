@@ -80,8 +80,14 @@ pub fn subject_identifier(
             Field::Contract,
         ),
     };
-    let id = Identifier::new(kind, raw)
-        .ok_or_else(|| AppError::field(field, format!("{flag} is empty")))?;
+    let id = register.identifier(kind, raw).ok_or_else(|| {
+        AppError::field(
+            field,
+            format!(
+                "{flag} is empty or not written as a {kind} (see [identifiers.{kind}] in connectors.toml)"
+            ),
+        )
+    })?;
     register
         .validate_identifier(kind, &id.value)
         .map_err(|e| AppError::field(field, format!("{flag}: {e}")))?;

@@ -252,6 +252,15 @@ pub fn dataset_csv(
             Some(Value::Decimal(d)) => decimal(d),
             Some(v @ Value::Float(_)) => decimal(&v.as_text().unwrap_or_default()),
             Some(Value::DateTime(t)) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
+            Some(Value::Instant(t)) => t.format("%Y-%m-%d %H:%M:%S%:z").to_string(),
+            Some(Value::Bool(b)) => crate::report::format::yes_no(*b, lang).to_string(),
+            Some(Value::List(items)) => keep_as_text(&spreadsheet_cell(&control_free(
+                &items
+                    .iter()
+                    .filter_map(Value::as_text)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ))),
             Some(other) => control_free(&other.as_text().unwrap_or_default()).into_owned(),
             None => String::new(),
         });

@@ -325,6 +325,12 @@ fn write_value(
             sheet.write_datetime_with_format(row, col, t, &formats.datetime)?;
             Ok(16)
         }
+        // A time with an offset is shown in the organisation's time zone.
+        Value::Instant(t) => {
+            let local = t.with_timezone(&whole.formatter.tz).naive_local();
+            sheet.write_datetime_with_format(row, col, local, &formats.datetime)?;
+            Ok(16)
+        }
         Value::Integer(i) => {
             sheet.write_number(row, col, *i as f64)?;
             Ok(i.to_string().len())
@@ -333,9 +339,11 @@ fn write_value(
             sheet.write_number(row, col, *f)?;
             Ok(format!("{f}").len())
         }
+        // As a person writes it (`ja`/`nee`), not a spreadsheet's TRUE.
         Value::Bool(b) => {
-            sheet.write_boolean(row, col, *b)?;
-            Ok(5)
+            let text = whole.formatter.yes_no(*b);
+            sheet.write_string(row, col, text)?;
+            Ok(text.len())
         }
         // Amounts are numbers a spreadsheet can sum, shown with the
         // currency format; the exact decimal text stays in the JSON files.

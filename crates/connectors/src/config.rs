@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
 use inzage_core::register::{
-    Category, IdentifierRule, Organisation, Purpose, Recipient, Register, Retention,
+    Category, IdentifierRule, Organisation, Position, Purpose, Recipient, Register, Retention,
 };
 use inzage_core::{IdentifierKind, ProtectSettings};
 use serde::Deserialize;
@@ -249,7 +249,7 @@ impl Config {
                 return Err(ConfigError::Invalid(problems));
             }
         };
-        let register = Register {
+        let mut register = Register {
             organisation: raw.organisation,
             purposes: raw.purposes,
             recipients: raw.recipients,
@@ -257,6 +257,17 @@ impl Config {
             categories: raw.categories,
             identifiers: raw.identifiers,
         };
+        // A kind that some dataset writes in its own form is compared in a
+        // normal form: the declared one, else numbers without prefix and
+        // leading zeros.
+        for connector in &raw.connector {
+            for dataset in connector.datasets() {
+                for kind in dataset.forms.keys() {
+                    let rule = register.identifiers.entry(*kind).or_default();
+                    rule.form.get_or_insert_with(Default::default);
+                }
+            }
+        }
         let locator = Locator::new(text);
         if let Err(message) = register.organisation.tz() {
             problems.push(problem(
@@ -266,6 +277,14 @@ impl Config {
             ));
         }
         for (kind, rule) in &register.identifiers {
+            let has_forms = rule.form.is_some() || !rule.forms.is_empty();
+            if has_forms && !inzage_core::identifier::takes_forms(*kind) {
+                problems.push(problem(
+                    locator.line(&["identifiers", kind.as_str()]),
+                    format!("[identifiers.{kind}] declares forms, but {kind} has its own normalisation"),
+                    "forms apply to klantnummer, contractnummer and woningnet; remove `form` and `forms` here",
+                ));
+            }
             if let Err(err) = regex::Regex::new(&rule.pattern) {
                 problems.push(problem(
                     locator.line(&["identifiers", kind.as_str(), "pattern"]),
@@ -305,6 +324,30 @@ impl Config {
                         locator.line(&at),
                         format!("connector `{}`: {}", connector.id(), issue.message),
                         &issue.hint,
+                    ));
+                }
+            }
+            for (di, dataset) in connector.datasets().iter().enumerate() {
+                let allowed = match connector {
+                    ConnectorConfig::Csv(_) => Some(Position::Line),
+                    ConnectorConfig::Xlsx(_) => Some(Position::Row),
+                    _ => None,
+                };
+                if let Some(position) = dataset.key_position().filter(|p| Some(*p) != allowed) {
+                    let dindex = di.to_string();
+                    problems.push(problem(
+                        locator.line(&["connector", &index, "dataset", &dindex, "key"]),
+                        format!(
+                            "connector `{}`: dataset `{}`: key position `{}` does not exist in this kind of source",
+                            connector.id(),
+                            dataset.name,
+                            match position { Position::Line => "line", Position::Row => "row" }
+                        ),
+                        match allowed {
+                            Some(Position::Line) => "a CSV export is keyed by `{ position = \"line\" }`",
+                            Some(Position::Row) => "a spreadsheet is keyed by `{ position = \"row\" }`",
+                            None => "only csv and xlsx sources have positions; name the key column",
+                        },
                     ));
                 }
             }
@@ -354,7 +397,13 @@ impl Config {
         let connectors = raw
             .connector
             .into_iter()
-            .map(|c| c.with_base_dir(&base))
+            .map(|c| {
+                let mut c = c.with_base_dir(&base);
+                for dataset in c.datasets_mut() {
+                    register.resolve_forms(dataset);
+                }
+                c
+            })
             .collect();
         let fixture_servers = raw
             .fixture_server

@@ -15,6 +15,7 @@ pub mod mail;
 pub mod secrets;
 pub mod sql;
 pub mod tabular;
+pub mod timestamps;
 pub mod xlsx;
 
 use std::path::Path;
@@ -62,6 +63,17 @@ impl ConnectorConfig {
             ConnectorConfig::Xlsx(c) => c.dataset.iter().map(|d| &d.spec).collect(),
             ConnectorConfig::Sql(c) => c.dataset.iter().map(|d| &d.spec).collect(),
             ConnectorConfig::Http(c) => c.dataset.iter().map(|d| &d.spec).collect(),
+        }
+    }
+
+    /// The datasets' register information, to be completed at load time.
+    pub(crate) fn datasets_mut(&mut self) -> Vec<&mut DatasetSpec> {
+        match self {
+            ConnectorConfig::Csv(c) => c.dataset.iter_mut().map(|d| &mut d.spec).collect(),
+            ConnectorConfig::Mail(c) => c.dataset.iter_mut().map(|d| &mut d.spec).collect(),
+            ConnectorConfig::Xlsx(c) => c.dataset.iter_mut().map(|d| &mut d.spec).collect(),
+            ConnectorConfig::Sql(c) => c.dataset.iter_mut().map(|d| &mut d.spec).collect(),
+            ConnectorConfig::Http(c) => c.dataset.iter_mut().map(|d| &mut d.spec).collect(),
         }
     }
 

@@ -135,7 +135,7 @@ impl<'a> TableMatcher<'a> {
                 .columns()
                 .into_iter()
                 .filter_map(|c| identifier_text(&self.typed(row, c)))
-                .filter_map(|t| Identifier::new(kind, &t))
+                .filter_map(|t| self.spec.identifier(kind, &t))
                 .collect(),
         }
     }
@@ -145,6 +145,7 @@ impl<'a> TableMatcher<'a> {
         let geboortedatum = match self.typed(row, &cols.geboortedatum) {
             Value::Date(d) => Some(d),
             Value::DateTime(t) => Some(t.date()),
+            Value::Instant(t) => Some(t.date_naive()),
             other => other.as_text().and_then(|t| parse_date(&t, None)),
         };
         let key = PersonKey {
@@ -159,6 +160,18 @@ impl<'a> TableMatcher<'a> {
 
     /// Matches one row against the request.
     pub fn evaluate(&self, row: &[Value], location: &str, request: &FetchRequest) -> RowOutcome {
+        self.evaluate_at(row, location, None, request)
+    }
+
+    /// Matches one row that stands at `position` (its CSV line or
+    /// spreadsheet row), the key of a dataset keyed by position.
+    pub fn evaluate_at(
+        &self,
+        row: &[Value],
+        location: &str,
+        position: Option<u64>,
+        request: &FetchRequest,
+    ) -> RowOutcome {
         let mut matched = Vec::new();
         let mut near_miss = false;
         for (kind, cols) in &self.spec.matches {
@@ -183,7 +196,7 @@ impl<'a> TableMatcher<'a> {
                 return RowOutcome::Review(ReviewItem {
                     source: self.source.to_string(),
                     dataset: self.spec.name.clone(),
-                    key: self.key(row, location),
+                    key: self.key(row, location, position),
                     location: location.to_string(),
                     reason: "name and birth date or postcode match only partly; check by hand whether this is the same person".to_string(),
                     may_be_other_person: true,
@@ -191,13 +204,19 @@ impl<'a> TableMatcher<'a> {
             }
             return RowOutcome::NoMatch;
         }
-        RowOutcome::Match(Box::new(self.record(row, location, matched, request)))
+        RowOutcome::Match(Box::new(
+            self.record(row, location, position, matched, request),
+        ))
     }
 
-    /// The row's own key: its `key` columns joined by `/`, or where it
-    /// stands when the dataset declares none.
-    fn key(&self, row: &[Value], location: &str) -> String {
+    /// The row's own key: its `key` columns joined by `/`, its position
+    /// when the dataset is keyed by position, or where it stands when the
+    /// dataset declares none.
+    fn key(&self, row: &[Value], location: &str, position: Option<u64>) -> String {
         match &self.spec.key {
+            Some(ColumnRef::Position(_)) => position
+                .map(|p| p.to_string())
+                .unwrap_or_else(|| location.to_string()),
             Some(cols) => cols
                 .columns()
                 .into_iter()
@@ -212,11 +231,12 @@ impl<'a> TableMatcher<'a> {
         &self,
         row: &[Value],
         location: &str,
+        position: Option<u64>,
         matched_on: Vec<Identifier>,
         request: &FetchRequest,
     ) -> Record {
         let owner = self.spec.owner_column().and_then(|(kind, col)| {
-            identifier_text(&self.typed(row, col)).and_then(|t| Identifier::new(kind, &t))
+            identifier_text(&self.typed(row, col)).and_then(|t| self.spec.identifier(kind, &t))
         });
         let mut yields: Vec<Identifier> = self
             .spec
@@ -226,7 +246,7 @@ impl<'a> TableMatcher<'a> {
             .collect();
         yields.sort();
         yields.dedup();
-        let key = self.key(row, location);
+        let key = self.key(row, location, position);
         let declared = self.spec.fields.keys().map(String::as_str);
         let undeclared = self
             .headers
@@ -263,13 +283,22 @@ fn identifier_text(value: &Value) -> Option<String> {
     }
 }
 
-/// Applies a declared field type to a raw cell value.
+/// Applies a declared field type to a raw cell value. NULL stays null and
+/// an empty text stays an empty text (a faithful copy tells them apart); a
+/// value that does not read as its type is kept as the text it is.
 pub fn coerce(raw: &Value, details: &FieldDetails) -> Value {
     let format = details.format.as_deref();
     match (details.field_type, raw) {
         (_, Value::Null) => Value::Null,
-        (_, Value::Text(t)) if t.is_empty() => Value::Null,
-        (Some(FieldType::Text), v) => identifier_text(v).map(Value::Text).unwrap_or(Value::Null),
+        (_, Value::Text(t)) if t.is_empty() => Value::Text(String::new()),
+        (Some(FieldType::Text), Value::Float(f)) if f.fract() == 0.0 => {
+            Value::Text(format!("{}", *f as i64))
+        }
+        (Some(FieldType::Text), Value::Text(t)) => Value::Text(t.clone()),
+        (Some(FieldType::Text), v) => v.as_text().map(Value::Text).unwrap_or(Value::Null),
+        (Some(FieldType::Datetime), v) => datetime(v, details),
+        (Some(FieldType::Boolean), v) => boolean(v),
+        (Some(FieldType::List), v) => list(v, details),
         (Some(FieldType::Date), Value::DateTime(t)) => Value::Date(t.date()),
         (Some(FieldType::Date), Value::Text(t)) => parse_date(t, format)
             .map(Value::Date)
@@ -297,6 +326,73 @@ pub fn coerce(raw: &Value, details: &FieldDetails) -> Value {
         }),
         (_, v) => v.clone(),
     }
+}
+
+/// A `datetime` field: text in the ISO or Dutch forms, a local time placed
+/// in the declared `time_zone`, a time with offset kept as it is.
+fn datetime(raw: &Value, details: &FieldDetails) -> Value {
+    let zone = details
+        .time_zone
+        .as_deref()
+        .and_then(|z| z.parse::<chrono_tz::Tz>().ok());
+    match raw {
+        Value::Text(t) => crate::timestamps::parse(t, details.format.as_deref(), zone)
+            .unwrap_or_else(|| Value::Text(t.clone())),
+        Value::DateTime(local) if zone.is_some() => {
+            let text = local.format("%Y-%m-%dT%H:%M:%S%.f").to_string();
+            crate::timestamps::parse(&text, None, zone).unwrap_or_else(|| raw.clone())
+        }
+        other => other.clone(),
+    }
+}
+
+/// A `boolean` field: `ja`/`nee`, `j`/`n`, `true`/`false`, `waar`/`onwaar`,
+/// `yes`/`no`, `1`/`0` (any case), or a number 0/1.
+fn boolean(raw: &Value) -> Value {
+    match raw {
+        Value::Bool(b) => Value::Bool(*b),
+        Value::Integer(0) => Value::Bool(false),
+        Value::Integer(1) => Value::Bool(true),
+        Value::Float(f) if *f == 0.0 || *f == 1.0 => Value::Bool(*f == 1.0),
+        Value::Text(t) => match t.trim().to_lowercase().as_str() {
+            "ja" | "j" | "true" | "waar" | "yes" | "y" | "1" => Value::Bool(true),
+            "nee" | "n" | "false" | "onwaar" | "no" | "0" => Value::Bool(false),
+            _ => Value::Text(t.clone()),
+        },
+        other => other.clone(),
+    }
+}
+
+/// A `list` field: a JSON array of scalars, or text split at `separator`
+/// (default `,`) with every item trimmed.
+fn list(raw: &Value, details: &FieldDetails) -> Value {
+    let Value::Text(t) = raw else {
+        return raw.clone();
+    };
+    if t.trim_start().starts_with('[') {
+        if let Ok(items) = serde_json::from_str::<Vec<serde_json::Value>>(t) {
+            let scalars: Option<Vec<Value>> = items
+                .iter()
+                .map(|item| match item {
+                    serde_json::Value::String(s) => Some(Value::Text(s.clone())),
+                    serde_json::Value::Number(n) => Some(Value::Text(n.to_string())),
+                    serde_json::Value::Bool(b) => Some(Value::Bool(*b)),
+                    _ => None,
+                })
+                .collect();
+            if let Some(items) = scalars {
+                return Value::List(items);
+            }
+        }
+    }
+    let separator = details.separator.as_deref().unwrap_or(",");
+    Value::List(
+        t.split(separator)
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .map(|item| Value::Text(item.to_string()))
+            .collect(),
+    )
 }
 
 /// Pads or keeps the fraction of exact decimal text to `scale` places; never
@@ -439,6 +535,49 @@ mod tests {
             ["Klant", "partnerschap"],
             "another person's data stays out"
         );
+    }
+
+    #[test]
+    fn datetimes_booleans_lists_and_empty_text_keep_their_meaning() {
+        let typed = |t: FieldType| FieldDetails {
+            field_type: Some(t),
+            time_zone: Some("Europe/Amsterdam".into()),
+            ..FieldDetails::default()
+        };
+        let text = |s: &str| Value::Text(s.into());
+        assert_eq!(
+            coerce(&text("21-05-2021 06:18"), &typed(FieldType::Datetime))
+                .as_text()
+                .unwrap(),
+            "2021-05-21T06:18:00+02:00"
+        );
+        assert_eq!(
+            coerce(&text("Nee"), &typed(FieldType::Boolean)),
+            Value::Bool(false)
+        );
+        assert_eq!(
+            coerce(&Value::Integer(1), &typed(FieldType::Boolean)),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            coerce(&text("misschien"), &typed(FieldType::Boolean)),
+            text("misschien"),
+            "a value that is not a boolean stays as written"
+        );
+        let places = Value::List(vec![text("Nieuwegein"), text("Houten"), text("Utrecht")]);
+        assert_eq!(
+            coerce(&text("Nieuwegein, Houten,Utrecht"), &typed(FieldType::List)),
+            places
+        );
+        assert_eq!(
+            coerce(
+                &text(r#"["Nieuwegein","Houten","Utrecht"]"#),
+                &typed(FieldType::List)
+            ),
+            places
+        );
+        assert_eq!(coerce(&text(""), &typed(FieldType::Text)), text(""));
+        assert_eq!(coerce(&Value::Null, &typed(FieldType::Text)), Value::Null);
     }
 
     #[test]

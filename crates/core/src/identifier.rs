@@ -154,6 +154,136 @@ fn normalise_phone(raw: &str) -> Option<String> {
     Some(national)
 }
 
+/// How letters of an identifier are written when a source is asked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LetterCase {
+    /// `K-1001`.
+    Upper,
+    /// `k-1001`.
+    Lower,
+}
+
+/// How one system writes an identifier: `K-1001`, `0001001`, `1001`,
+/// `k 1001`. Reading is lenient about case (and about the declared
+/// separators), strict about the prefix and the padding: a value without
+/// the prefix a form declares, or with fewer digits than its `width`, is not
+/// an identifier in that form. Numbers are compared without their leading
+/// zeros.
+///
+/// `connectors.toml`: `{ prefix = "K-", width = 7, separators = " .", case = "upper" }`,
+/// every part optional.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentifierForm {
+    /// Text written before the number (`K-`); empty for none.
+    #[serde(default)]
+    pub prefix: String,
+    /// The number is padded with leading zeros to this many digits
+    /// (`6`: `001001`); `0` (the default) for no padding.
+    #[serde(default)]
+    pub width: usize,
+    /// Characters the system writes between groups of digits (`" -."`):
+    /// ignored when a value is read, never written.
+    #[serde(default)]
+    pub separators: String,
+    /// How letters (prefix included) are written when the system is asked;
+    /// by default the prefix as declared and the rest in upper case.
+    #[serde(default)]
+    pub case: Option<LetterCase>,
+}
+
+impl IdentifierForm {
+    /// The core of a value written in this form: the part after the prefix,
+    /// separators removed, upper case, a number without leading zeros.
+    /// `None` when the value does not have this form (no prefix where one is
+    /// declared, characters other than letters and digits).
+    pub fn read(&self, raw: &str) -> Option<String> {
+        let trimmed = raw.trim();
+        let rest = if self.prefix.is_empty() {
+            trimmed
+        } else {
+            let n = self.prefix.chars().count();
+            let head: String = trimmed.chars().take(n).collect();
+            if !head.to_uppercase().eq(&self.prefix.to_uppercase()) {
+                return None;
+            }
+            &trimmed[head.len()..]
+        };
+        let core: String = rest
+            .chars()
+            .filter(|c| !self.separators.contains(*c))
+            .flat_map(char::to_uppercase)
+            .collect();
+        if core.is_empty() || !core.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return None;
+        }
+        if core.bytes().all(|b| b.is_ascii_digit()) {
+            if core.len() < self.width {
+                return None; // this system pads; an unpadded number is not its
+            }
+            let number = core.trim_start_matches('0');
+            return Some(if number.is_empty() { "0" } else { number }.to_string());
+        }
+        Some(core)
+    }
+
+    /// A core (see [`IdentifierForm::read`]) written in this form.
+    pub fn write(&self, core: &str) -> String {
+        let digits = core.bytes().all(|b| b.is_ascii_digit());
+        let body = if digits && core.len() < self.width {
+            format!("{core:0>width$}", width = self.width)
+        } else {
+            core.to_uppercase()
+        };
+        let written = format!("{}{body}", self.prefix);
+        match self.case {
+            None => written,
+            Some(LetterCase::Upper) => written.to_uppercase(),
+            Some(LetterCase::Lower) => written.to_lowercase(),
+        }
+    }
+}
+
+/// The form a dataset writes an identifier kind in, beside the normal form
+/// in which inzage holds and compares that kind.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FormPair {
+    /// How the dataset's columns (and the values sent to it) are written.
+    pub source: IdentifierForm,
+    /// How inzage holds the identifier (`[identifiers.<kind>] form`).
+    pub normal: IdentifierForm,
+}
+
+impl FormPair {
+    /// A value as the source writes it, in normal form; `None` when it does
+    /// not have the source's form.
+    pub fn to_normal(&self, kind: IdentifierKind, raw: &str) -> Option<Identifier> {
+        let core = self.source.read(raw)?;
+        Some(Identifier {
+            kind,
+            value: self.normal.write(&core),
+        })
+    }
+
+    /// An identifier (normal form) as the source writes it; `None` when the
+    /// value does not have the normal form (it cannot mean the same there).
+    pub fn to_source(&self, id: &Identifier) -> Option<String> {
+        self.normal
+            .read(&id.value)
+            .map(|core| self.source.write(&core))
+    }
+}
+
+/// Kinds whose values a [`IdentifierForm`] may describe: numbers that
+/// systems write with or without a prefix and leading zeros.
+pub fn takes_forms(kind: IdentifierKind) -> bool {
+    matches!(
+        kind,
+        IdentifierKind::Klantnummer | IdentifierKind::Contractnummer | IdentifierKind::Woningnet
+    )
+}
+
 /// Lowercases, strips diacritics and collapses whitespace and punctuation, so
 /// that `Zoë  van der BERG` and `zoe van der berg` compare equal.
 pub fn normalise_name(raw: &str) -> String {
@@ -308,6 +438,60 @@ mod tests {
             compare_persons("fleur berg|1990-04-02|3512AB", stored),
             PersonMatch::Partial
         );
+    }
+
+    #[test]
+    fn forms_read_prefix_zeros_separators_and_case() {
+        let erp = IdentifierForm {
+            prefix: "K-".into(),
+            ..IdentifierForm::default()
+        };
+        let export = IdentifierForm {
+            width: 7,
+            ..IdentifierForm::default()
+        };
+        let spaced = IdentifierForm {
+            separators: " .".into(),
+            case: Some(LetterCase::Lower),
+            prefix: "k".into(),
+            ..IdentifierForm::default()
+        };
+        assert_eq!(erp.read(" k-1001 ").as_deref(), Some("1001"));
+        assert_eq!(erp.read("1001"), None, "the prefix is required");
+        assert_eq!(erp.read("K-10 01"), None, "no separators declared");
+        assert_eq!(export.read("0001001").as_deref(), Some("1001"));
+        assert_eq!(export.read("1001"), None, "this system pads to 7 digits");
+        assert_eq!(export.write("1001"), "0001001");
+        assert_eq!(spaced.read("K 1.001").as_deref(), Some("1001"));
+        assert_eq!(spaced.write("1001"), "k1001");
+        assert_eq!(erp.write("1001"), "K-1001");
+        assert_eq!(IdentifierForm::default().read("000").as_deref(), Some("0"));
+        assert_eq!(IdentifierForm::default().read("ab-1"), None);
+    }
+
+    #[test]
+    fn a_value_is_sent_only_in_the_form_of_the_source() {
+        let pair = FormPair {
+            source: IdentifierForm {
+                width: 7,
+                ..IdentifierForm::default()
+            },
+            normal: IdentifierForm {
+                prefix: "K-".into(),
+                ..IdentifierForm::default()
+            },
+        };
+        let learned = pair
+            .to_normal(IdentifierKind::Klantnummer, "0001001")
+            .unwrap();
+        assert_eq!(learned.value, "K-1001");
+        assert_eq!(pair.to_source(&learned).as_deref(), Some("0001001"));
+        // A bare number is not a klantnummer in normal form: never sent.
+        let bare = Identifier {
+            kind: IdentifierKind::Klantnummer,
+            value: "1001".into(),
+        };
+        assert_eq!(pair.to_source(&bare), None);
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub mod register;
 pub use connector::{
     AttachedFile, CheckReport, Connector, FetchOutcome, FetchRequest, ReviewItem, SourceError,
 };
-pub use identifier::{Identifier, IdentifierKind, PersonKey};
+pub use identifier::{FormPair, Identifier, IdentifierForm, IdentifierKind, PersonKey};
 pub use protect::{PersonName, ProtectSettings};
 pub use record::{Field, Record, Value};
 pub use register::{DatasetSpec, Lang, Register, Text};

@@ -1,6 +1,6 @@
 //! Records found in source systems, with their provenance.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use sha2::{Digest, Sha256};
@@ -26,6 +26,11 @@ pub enum Value {
     Date(NaiveDate),
     /// A date and time without zone, as the source holds it.
     DateTime(NaiveDateTime),
+    /// A date and time with its offset from UTC (`2021-05-21T06:18:00+02:00`),
+    /// as the source wrote it, or placed in a declared time zone.
+    Instant(DateTime<FixedOffset>),
+    /// A list of values (a JSON array, a separated cell), kept in order.
+    List(Vec<Value>),
     /// Binary content, reported by size and hash only.
     Blob {
         /// Size in bytes.
@@ -54,6 +59,14 @@ impl Value {
             Value::Bool(b) => Some(if *b { "true" } else { "false" }.to_string()),
             Value::Date(d) => Some(d.format("%Y-%m-%d").to_string()),
             Value::DateTime(t) => Some(t.format("%Y-%m-%dT%H:%M:%S").to_string()),
+            Value::Instant(t) => Some(t.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
+            Value::List(items) => Some(
+                items
+                    .iter()
+                    .filter_map(Value::as_text)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
             Value::Blob { size, sha256 } => Some(format!("<{size} bytes, sha256 {sha256}>")),
         }
     }
@@ -63,6 +76,7 @@ impl Value {
         match self {
             Value::Null => true,
             Value::Text(s) => s.trim().is_empty(),
+            Value::List(items) => items.iter().all(Value::is_empty),
             _ => false,
         }
     }
@@ -96,9 +110,10 @@ impl Serialize for Value {
             Value::Integer(i) => serializer.serialize_i64(*i),
             Value::Float(f) => serializer.serialize_f64(*f),
             Value::Bool(b) => serializer.serialize_bool(*b),
-            Value::Date(_) | Value::DateTime(_) => {
+            Value::Date(_) | Value::DateTime(_) | Value::Instant(_) => {
                 serializer.serialize_str(&self.as_text().unwrap_or_default())
             }
+            Value::List(items) => items.serialize(serializer),
             Value::Blob { size, sha256 } => {
                 let mut map = serializer.serialize_map(Some(2))?;
                 map.serialize_entry("size", size)?;
@@ -178,6 +193,26 @@ mod tests {
             json,
             r#"[null,"001234","712.50","2024-01-31",{"size":3,"sha256":"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"}]"#
         );
+    }
+
+    #[test]
+    fn instants_lists_and_empty_text_serialise_exactly() {
+        let at = DateTime::parse_from_rfc3339("2021-05-21T06:18:00+02:00").unwrap();
+        let values = vec![
+            Value::Instant(at),
+            Value::List(vec![
+                Value::Text("Nieuwegein".into()),
+                Value::Text("Houten".into()),
+            ]),
+            Value::Text(String::new()),
+            Value::Null,
+            Value::Bool(false),
+        ];
+        assert_eq!(
+            serde_json::to_string(&values).unwrap(),
+            r#"["2021-05-21T06:18:00+02:00",["Nieuwegein","Houten"],"",null,false]"#
+        );
+        assert_eq!(values[1].as_text().unwrap(), "Nieuwegein, Houten");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use crate::identifier::IdentifierKind;
+use crate::identifier::{FormPair, Identifier, IdentifierForm, IdentifierKind};
 
 /// A label in Dutch and, optionally, English.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -177,14 +177,40 @@ pub struct Category {
     pub national_id: bool,
 }
 
-/// A rule for an identifier kind: the pattern a valid value has.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// A rule for an identifier kind: the pattern a requested value has, and
+/// the forms in which systems write it.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct IdentifierRule {
-    /// Regular expression the normalised value must match entirely.
+    /// Regular expression the normalised requested value must match
+    /// entirely (checked on the request only, never on source data); empty
+    /// for no check.
+    #[serde(default)]
     pub pattern: String,
     /// Example shown in error messages.
     #[serde(default)]
     pub example: Option<String>,
+    /// The normal form: how inzage holds, compares and shows this kind
+    /// (also how a request is typed). Absent, and no dataset declares a
+    /// form for the kind: values are compared as written (trimmed, upper
+    /// case). Absent while a dataset declares one: numbers without prefix
+    /// and leading zeros.
+    #[serde(default)]
+    pub form: Option<IdentifierForm>,
+    /// Named forms that datasets refer to (`forms = { klantnummer = "kaal" }`).
+    #[serde(default)]
+    pub forms: IndexMap<String, IdentifierForm>,
+}
+
+/// A dataset's form for an identifier kind: a name from
+/// `[identifiers.<kind>.forms]`, or the form itself.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum FormRef {
+    /// A named form.
+    Named(String),
+    /// A form declared in place.
+    Inline(IdentifierForm),
 }
 
 /// The processing register.
@@ -224,13 +250,78 @@ pub struct InvalidIdentifier {
 }
 
 impl Register {
+    /// A requested value (`--customer`) as an identifier in normal form:
+    /// read in the normal form when the kind has one (`K-1001`, also typed
+    /// `k-01001`), else normalised as written. `None` when nothing usable
+    /// is left or the value does not have the normal form.
+    pub fn identifier(&self, kind: IdentifierKind, raw: &str) -> Option<Identifier> {
+        match self.identifiers.get(&kind).and_then(|r| r.form.as_ref()) {
+            Some(normal) => normal.read(raw).map(|core| Identifier {
+                kind,
+                value: normal.write(&core),
+            }),
+            None => Identifier::new(kind, raw),
+        }
+    }
+
+    /// The form a dataset's `forms` entry stands for; `Err` with the known
+    /// names when it names a form that `[identifiers.<kind>.forms]` lacks.
+    pub fn form(&self, kind: IdentifierKind, form: &FormRef) -> Result<IdentifierForm, String> {
+        match form {
+            FormRef::Inline(f) => Ok(f.clone()),
+            FormRef::Named(name) => self
+                .identifiers
+                .get(&kind)
+                .and_then(|r| r.forms.get(name))
+                .cloned()
+                .ok_or_else(|| {
+                    known(
+                        self.identifiers
+                            .get(&kind)
+                            .map(|r| r.forms.keys())
+                            .into_iter()
+                            .flatten(),
+                    )
+                }),
+        }
+    }
+
+    /// Gives a dataset the forms it reads and writes identifiers in: its
+    /// own (`forms`) or else the normal form, for every kind that has a
+    /// normal form. Forms that cannot be resolved are skipped here;
+    /// `config check` reports them ([`Register::check_dataset`]).
+    pub fn resolve_forms(&self, dataset: &mut DatasetSpec) {
+        dataset.resolved_forms.clear();
+        for (kind, rule) in &self.identifiers {
+            let Some(normal) = &rule.form else { continue };
+            let source = match dataset.forms.get(kind) {
+                Some(f) => match self.form(*kind, f) {
+                    Ok(f) => f,
+                    Err(_) => continue,
+                },
+                None => normal.clone(),
+            };
+            dataset.resolved_forms.insert(
+                *kind,
+                FormPair {
+                    source,
+                    normal: normal.clone(),
+                },
+            );
+        }
+    }
+
     /// Checks a value against the pattern declared for its kind, if any.
     pub fn validate_identifier(
         &self,
         kind: IdentifierKind,
         value: &str,
     ) -> Result<(), InvalidIdentifier> {
-        let Some(rule) = self.identifiers.get(&kind) else {
+        let Some(rule) = self
+            .identifiers
+            .get(&kind)
+            .filter(|r| !r.pattern.is_empty())
+        else {
             return Ok(());
         };
         let anchored = format!("^(?:{})$", rule.pattern);
@@ -296,6 +387,15 @@ pub struct FieldDetails {
     /// source stores as a float is shown exactly as written: `712.50`.
     #[serde(default)]
     pub scale: Option<u32>,
+    /// For a `datetime` field: the IANA time zone (`Europe/Amsterdam`) in
+    /// which the source writes times without an offset; they are then kept
+    /// with the offset that applied.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+    /// For a `list` field written as text: the separator between items
+    /// (default `,`); items are trimmed.
+    #[serde(default)]
+    pub separator: Option<String>,
     /// Which attribute of the person this field holds, for the report's
     /// merged view of the person: one of [`crate::person::PERSON_ATTRIBUTES`]
     /// (`config check` rejects any other).
@@ -346,6 +446,16 @@ pub enum FieldType {
     Integer,
     /// An exact decimal (money).
     Decimal,
+    /// A date and time: ISO 8601 (`2021-05-21T06:18:00+02:00`, `2021-05-21
+    /// 06:18`, `Z`) or the Dutch forms (`21-05-2021 06:18`, `21/05/2021
+    /// 06:18:00`, `21 mei 2021 06:18`); with an offset it is kept with its
+    /// offset, without one it is a local time (in `time_zone` when declared).
+    Datetime,
+    /// True or false: `ja`/`nee`, `j`/`n`, `true`/`false`, `waar`/`onwaar`,
+    /// `yes`/`no`, `1`/`0`.
+    Boolean,
+    /// A list: a JSON array, or text split at `separator` (default `,`).
+    List,
 }
 
 /// Columns (or JSON fields) that hold an identifier.
@@ -356,16 +466,39 @@ pub enum ColumnRef {
     One(String),
     /// Several columns (e-mail 1, e-mail 2).
     Many(Vec<String>),
+    /// A record's place in its file, as the key of an export without an id
+    /// column: `key = { position = "line" }` (CSV) or `"row"` (XLSX).
+    Position(PositionKey),
     /// The parts of a person identifier.
     Person(PersonColumns),
 }
 
+/// `{ position = "line" | "row" }`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PositionKey {
+    /// Which position.
+    pub position: Position,
+}
+
+/// A record's place in its file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Position {
+    /// The physical line of a CSV file where the record starts (1-based,
+    /// the header is line 1; a quoted value over several lines counts them).
+    Line,
+    /// The row number of a spreadsheet, as Excel shows it.
+    Row,
+}
+
 impl ColumnRef {
-    /// Every column name referred to.
+    /// Every column name referred to (none for a position).
     pub fn columns(&self) -> Vec<&str> {
         match self {
             ColumnRef::One(c) => vec![c.as_str()],
             ColumnRef::Many(cs) => cs.iter().map(String::as_str).collect(),
+            ColumnRef::Position(_) => Vec::new(),
             ColumnRef::Person(p) => p.columns(),
         }
     }
@@ -445,6 +578,15 @@ pub struct DatasetSpec {
     /// person's data); say why in a comment beside the list.
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// How the dataset's columns write identifiers, per kind (`klantnummer
+    /// = "kaal"` or `{ prefix = "K-" }`); without an entry, in the normal
+    /// form (`[identifiers.<kind>] form`).
+    #[serde(default)]
+    pub forms: IndexMap<IdentifierKind, FormRef>,
+    /// The forms resolved against the register at load time
+    /// ([`Register::resolve_forms`]): what the dataset reads and is asked in.
+    #[serde(skip)]
+    pub resolved_forms: IndexMap<IdentifierKind, FormPair>,
     /// How the dataset appears in a portability bundle (art. 20), when the
     /// scope rules let it in: the entity (a VERA word) and the name of every
     /// portable field. Without it the dataset's own name and field names
@@ -522,6 +664,33 @@ pub fn is_portable_name(name: &str) -> bool {
 }
 
 impl DatasetSpec {
+    /// A value from one of the dataset's columns as an identifier in normal
+    /// form; `None` when it is empty or does not have the dataset's form
+    /// for the kind (a bare `1001` where the dataset writes `K-1001`).
+    pub fn identifier(&self, kind: IdentifierKind, raw: &str) -> Option<Identifier> {
+        match self.resolved_forms.get(&kind) {
+            Some(pair) => pair.to_normal(kind, raw),
+            None => Identifier::new(kind, raw),
+        }
+    }
+
+    /// An identifier as this dataset writes it, the value the source is
+    /// asked with; `None` when it cannot be written in the dataset's form.
+    pub fn written(&self, id: &Identifier) -> Option<String> {
+        match self.resolved_forms.get(&id.kind) {
+            Some(pair) => pair.to_source(id),
+            None => Some(id.value.clone()),
+        }
+    }
+
+    /// The position that keys the records (`key = { position = "line" }`).
+    pub fn key_position(&self) -> Option<Position> {
+        match &self.key {
+            Some(ColumnRef::Position(p)) => Some(p.position),
+            _ => None,
+        }
+    }
+
     /// The single owner column, if declared.
     pub fn owner_column(&self) -> Option<(IdentifierKind, &str)> {
         self.owner
@@ -644,6 +813,18 @@ impl Register {
             });
         }
         for (name, spec) in &dataset.fields {
+            let details = spec.details();
+            if let Some(zone) = &details.time_zone {
+                if zone.parse::<chrono_tz::Tz>().is_err() {
+                    issues.push(RegisterIssue {
+                        path: vec!["fields".into(), name.clone()],
+                        message: format!(
+                            "field `{name}`: time_zone `{zone}` is not an IANA time zone"
+                        ),
+                        hint: "write for example time_zone = \"Europe/Amsterdam\"".into(),
+                    });
+                }
+            }
             match spec.category() {
                 None => issues.push(RegisterIssue {
                     path: vec!["fields".into(), name.clone()],
@@ -680,6 +861,36 @@ impl Register {
                         ),
                     });
                 }
+            }
+        }
+        for (section, refs) in [("match", &dataset.matches), ("yields", &dataset.yields)] {
+            for (kind, cols) in refs {
+                if matches!(cols, ColumnRef::Position(_)) {
+                    issues.push(RegisterIssue {
+                        path: vec![section.into(), kind.as_str().into()],
+                        message: format!("{section}.{kind} names a position, not a column"),
+                        hint: "a position can only be the record key (`key = { position = \"line\" }`); name the column that holds the identifier".into(),
+                    });
+                }
+            }
+        }
+        for (kind, form) in &dataset.forms {
+            if !crate::identifier::takes_forms(*kind) {
+                issues.push(RegisterIssue {
+                    path: vec!["forms".into(), kind.as_str().into()],
+                    message: format!("a form is declared for {kind}, which has its own normalisation"),
+                    hint: "forms apply to klantnummer, contractnummer and woningnet; remove this entry".into(),
+                });
+            } else if let Err(names) = self.form(*kind, form) {
+                issues.push(RegisterIssue {
+                    path: vec!["forms".into(), kind.as_str().into()],
+                    message: format!(
+                        "dataset `{}` names {kind} form `{}`, which [identifiers.{kind}.forms] does not define",
+                        dataset.name,
+                        match form { FormRef::Named(n) => n.as_str(), FormRef::Inline(_) => "" }
+                    ),
+                    hint: format!("define [identifiers.{kind}.forms.<name>] or use one of: {names}"),
+                });
             }
         }
         if let Some(mapping) = &dataset.portability {

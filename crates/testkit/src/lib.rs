@@ -2,6 +2,7 @@
 //! fixture test servers (OData CRM, WoningNet REST).
 
 pub mod estate;
+pub mod estate2;
 pub mod postgres;
 pub mod servers;
 

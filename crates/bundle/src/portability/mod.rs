@@ -186,7 +186,20 @@ pub fn json_value(value: Option<&Value>, kind: FieldKind) -> Json {
                     .unwrap_or(Json::String(text))
             }
         },
-        FieldKind::Text | FieldKind::Date | FieldKind::Decimal => {
+        FieldKind::Boolean => match value {
+            Value::Bool(b) => json!(b),
+            other => Json::String(other.as_text().unwrap_or_default()),
+        },
+        FieldKind::List => match value {
+            Value::List(items) => Json::Array(
+                items
+                    .iter()
+                    .map(|v| json_value(Some(v), FieldKind::Text))
+                    .collect(),
+            ),
+            other => json!([other.as_text().unwrap_or_default()]),
+        },
+        FieldKind::Text | FieldKind::Date | FieldKind::Decimal | FieldKind::Datetime => {
             Json::String(value.as_text().unwrap_or_default())
         }
     }

@@ -18,6 +18,12 @@ fn column_schema(kind: FieldKind, description: &str, from: &[String]) -> Json {
             "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}",
         }),
         FieldKind::Integer => json!({ "type": ["integer", "null"] }),
+        FieldKind::Datetime => json!({
+            "type": ["string", "null"],
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}",
+        }),
+        FieldKind::Boolean => json!({ "type": ["boolean", "null"] }),
+        FieldKind::List => json!({ "type": ["array", "null"] }),
         FieldKind::Decimal => json!({
             "type": ["string", "null"],
             "pattern": "^-?[0-9]+(\\.[0-9]+)?$",

@@ -81,6 +81,12 @@ pub enum FieldKind {
     Integer,
     /// An exact decimal as a string (`712.50`).
     Decimal,
+    /// A string `YYYY-MM-DDThh:mm:ss`, with its offset when known.
+    Datetime,
+    /// `true` or `false`.
+    Boolean,
+    /// An array of values.
+    List,
 }
 
 impl From<FieldType> for FieldKind {
@@ -90,6 +96,9 @@ impl From<FieldType> for FieldKind {
             FieldType::Date => FieldKind::Date,
             FieldType::Integer => FieldKind::Integer,
             FieldType::Decimal => FieldKind::Decimal,
+            FieldType::Datetime => FieldKind::Datetime,
+            FieldType::Boolean => FieldKind::Boolean,
+            FieldType::List => FieldKind::List,
         }
     }
 }

@@ -51,6 +51,16 @@ fn kind_words(kind: FieldKind, lang: Lang) -> &'static str {
         (FieldKind::Date, Lang::En) => "date YYYY-MM-DD",
         (FieldKind::Integer, Lang::En) => "whole number",
         (FieldKind::Decimal, Lang::En) => "amount or decimal number as text, point as separator",
+        (FieldKind::Datetime, Lang::Nl) => {
+            "datum en tijd ISO 8601 (JJJJ-MM-DDTuu:mm:ss, met verschil met UTC waar de bron dat geeft)"
+        }
+        (FieldKind::Datetime, Lang::En) => {
+            "date and time ISO 8601 (YYYY-MM-DDThh:mm:ss, with the offset from UTC where the source gives it)"
+        }
+        (FieldKind::Boolean, Lang::Nl) => "waar of onwaar (true/false)",
+        (FieldKind::Boolean, Lang::En) => "true or false",
+        (FieldKind::List, Lang::Nl) => "lijst van waarden",
+        (FieldKind::List, Lang::En) => "list of values",
     }
 }
 

@@ -50,9 +50,19 @@ impl Formatter {
         }
     }
 
-    /// A local date and time, to the minute.
+    /// A local date and time, to the minute, as a person writes it:
+    /// `21 mei 2021 06:18` (nl), `21 May 2021 06:18` (en).
     pub fn local(&self, t: NaiveDateTime) -> String {
-        format!("{} {}", self.date(t.date()), t.format("%H:%M"))
+        format!(
+            "{} {}",
+            inzage_core::dates::long_date(t.date(), self.lang),
+            t.format("%H:%M")
+        )
+    }
+
+    /// True or false as a person writes it: `ja`/`nee`, `yes`/`no`.
+    pub fn yes_no(&self, b: bool) -> &'static str {
+        yes_no(b, self.lang)
     }
 
     /// A timestamp with an offset, shown in the organisation's time zone.
@@ -105,18 +115,18 @@ impl Formatter {
             Value::Null => None,
             Value::Date(d) => Some(self.date(*d)),
             Value::DateTime(t) => Some(self.local(*t)),
+            Value::Instant(t) => Some(self.instant(t)),
+            Value::List(items) => Some(
+                items
+                    .iter()
+                    .filter_map(|v| self.value(v, None))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
             Value::Decimal(d) if money => Some(self.money(d)),
             Value::Decimal(d) => Some(self.decimal(d)),
             Value::Float(_) => value.as_text().map(|t| self.decimal(&t)),
-            Value::Bool(b) => Some(
-                match (b, self.lang) {
-                    (true, Lang::Nl) => "ja",
-                    (false, Lang::Nl) => "nee",
-                    (true, Lang::En) => "yes",
-                    (false, Lang::En) => "no",
-                }
-                .to_string(),
-            ),
+            Value::Bool(b) => Some(self.yes_no(*b).to_string()),
             Value::Text(t) => Some(self.text(t)),
             other => other.as_text(),
         }
@@ -155,6 +165,16 @@ impl Formatter {
             .iter()
             .find_map(|f| NaiveDateTime::parse_from_str(&iso, f).ok())
             .map(When::Local)
+    }
+}
+
+/// True or false as a person writes it: `ja`/`nee` (nl), `yes`/`no` (en).
+pub fn yes_no(b: bool, lang: Lang) -> &'static str {
+    match (b, lang) {
+        (true, Lang::Nl) => "ja",
+        (false, Lang::Nl) => "nee",
+        (true, Lang::En) => "yes",
+        (false, Lang::En) => "no",
     }
 }
 
@@ -214,17 +234,17 @@ mod tests {
         let v = |s: &str| Value::Text(s.into());
         assert_eq!(
             f(Lang::Nl).value(&v("2023-09-01T17:26:25"), None).unwrap(),
-            "01-09-2023 17:26"
+            "1 september 2023 17:26"
         );
         assert_eq!(
             f(Lang::Nl).value(&v("2023-09-01T15:26:25Z"), None).unwrap(),
-            "01-09-2023 17:26"
+            "1 september 2023 17:26"
         );
         assert_eq!(
             f(Lang::En)
                 .value(&v("2023-01-10T09:00:00+00:00"), None)
                 .unwrap(),
-            "2023-01-10 10:00"
+            "10 January 2023 10:00"
         );
         assert_eq!(
             f(Lang::Nl).value(&v("1978-09-24"), None).unwrap(),
@@ -233,6 +253,16 @@ mod tests {
         assert_eq!(f(Lang::Nl).value(&v("HO200117"), None).unwrap(), "HO200117");
         assert_eq!(f(Lang::Nl).value(&Value::Bool(true), None).unwrap(), "ja");
         assert_eq!(f(Lang::En).value(&Value::Bool(false), None).unwrap(), "no");
+        let at = DateTime::parse_from_rfc3339("2021-05-21T04:18:00Z").unwrap();
+        assert_eq!(
+            f(Lang::Nl).value(&Value::Instant(at), None).unwrap(),
+            "21 mei 2021 06:18"
+        );
+        let places = Value::List(["Nieuwegein", "Houten", "Utrecht"].map(v).into());
+        assert_eq!(
+            f(Lang::Nl).value(&places, None).unwrap(),
+            "Nieuwegein, Houten, Utrecht"
+        );
     }
 
     #[test]

@@ -491,23 +491,28 @@ fn systems(input: &ReportInput) -> Vec<SystemView> {
                 }
             }
         }
-        let columns: Vec<String> = names
+        // An export without an id column names its records by their place
+        // in the file: the tenant sees that place as the first column.
+        let position = spec.key_position().map(|p| texts::position_label(p, lang));
+        let columns: Vec<String> = position
             .iter()
-            .map(|n| field_label_for(spec, n, lang))
+            .map(|label| label.to_string())
+            .chain(names.iter().map(|n| field_label_for(spec, n, lang)))
             .collect();
         let rows: Vec<Vec<Cell>> = records
             .iter()
             .map(|r| {
-                names
-                    .iter()
-                    .map(|n| {
+                let place = position.map(|_| cell(r.key.clone()));
+                place
+                    .into_iter()
+                    .chain(names.iter().map(|n| {
                         let details = details_of(spec, n);
                         cell(
                             r.get(n)
                                 .and_then(|v| fmt.value(v, details.as_ref()))
                                 .unwrap_or_default(),
                         )
-                    })
+                    }))
                     .collect()
             })
             .collect();

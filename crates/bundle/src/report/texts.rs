@@ -2,7 +2,7 @@
 //! the processing itself (purposes, recipients, categories, retention, the
 //! organisation) comes from the register in connectors.toml instead.
 
-use inzage_core::register::{LegalBasis, Origin, RecipientKind};
+use inzage_core::register::{LegalBasis, Origin, Position, RecipientKind};
 use inzage_core::Lang;
 use serde::Serialize;
 
@@ -462,6 +462,17 @@ pub fn others_statement(
         });
     }
     out
+}
+
+/// The column that shows a record's place in its file, for an export
+/// keyed by position (`key = { position = "line" }`).
+pub fn position_label(position: Position, lang: Lang) -> &'static str {
+    match (position, lang) {
+        (Position::Line, Lang::Nl) => "Regel in het exportbestand",
+        (Position::Line, Lang::En) => "Line in the export file",
+        (Position::Row, Lang::Nl) => "Rij in het werkblad",
+        (Position::Row, Lang::En) => "Row in the worksheet",
+    }
 }
 
 #[cfg(test)]

@@ -627,7 +627,7 @@ impl Connector for CsvConnector {
                 )?;
                 file.for_each_row(|row| {
                     let location = format!("{name}:{}", row.line);
-                    match matcher.evaluate(&row.values, &location, &request) {
+                    match matcher.evaluate_at(&row.values, &location, Some(row.line), &request) {
                         RowOutcome::Match(record) => {
                             // A damaged row is kept, and flagged for staff.
                             if let Some(damage) = &row.damage {

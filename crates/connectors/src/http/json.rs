@@ -140,6 +140,11 @@ fn scalar(v: &Json) -> Value {
             (None, Some(f)) if n.is_f64() => Value::Float(f),
             _ => Value::Decimal(n.to_string()),
         },
+        // A list of plain values is a list; one that holds objects or
+        // lists stays its JSON text.
+        Json::Array(items) if items.iter().all(|i| !i.is_array() && !i.is_object()) => {
+            Value::List(items.iter().map(scalar).collect())
+        }
         Json::Array(_) | Json::Object(_) => Value::Text(v.to_string()),
     }
 }
@@ -157,7 +162,8 @@ fn walk(prefix: &str, value: &Json, out: &mut Vec<(String, Value)>) {
 }
 
 /// One record as (column, value): nested objects with dotted names
-/// (`zoekprofiel.huishoudgrootte`), arrays as their JSON text.
+/// (`zoekprofiel.huishoudgrootte`), arrays of plain values as lists, other
+/// arrays as their JSON text.
 pub fn flatten(record: &Map<String, Json>) -> Vec<(String, Value)> {
     let mut out = Vec::new();
     for (k, v) in record {
@@ -214,7 +220,7 @@ mod tests {
     }
 
     #[test]
-    fn nested_objects_flatten_with_dots_and_arrays_stay_json() {
+    fn nested_objects_flatten_with_dots_and_arrays_become_lists() {
         let body: Json = serde_json::from_str(
             r#"{"data": [{"nr": "1", "n": 2, "f": 1.5, "b": true, "x": null,
                "zoekprofiel": {"huishoudgrootte": 2, "wijken": ["A", "B"]}},
@@ -239,7 +245,10 @@ mod tests {
         assert_eq!(rows[0][1], Value::Integer(2));
         assert_eq!(rows[0][2], Value::Float(1.5));
         assert_eq!(rows[0][3], Value::Bool(true));
-        assert_eq!(rows[0][6], Value::Text(r#"["A","B"]"#.into()));
+        assert_eq!(
+            rows[0][6],
+            Value::List(vec![Value::Text("A".into()), Value::Text("B".into())])
+        );
         assert_eq!(rows[1][7], Value::Text("e".into()));
         assert_eq!(rows[1][5], Value::Null);
     }

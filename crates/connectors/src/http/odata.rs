@@ -29,18 +29,22 @@ pub fn conditions(dataset: &HttpDataset, request: &FetchRequest) -> (Vec<String>
     let mut values = Vec::new();
     for (kind, columns) in &dataset.spec.matches {
         for id in request.identifiers.iter().filter(|i| i.kind == *kind) {
-            if !valid_literal(&id.value) {
+            // Asked in the dataset's own form, or not at all.
+            let Some(value) = dataset.spec.written(id) else {
+                continue;
+            };
+            if !valid_literal(&value) {
                 tracing::warn!(identifier = %id.masked(), "identifier not sent: it holds characters an OData literal cannot carry");
                 continue;
             }
-            values.push(id.value.clone());
             for column in columns.columns() {
                 conditions.push(format!(
                     "{} eq {}",
                     column.replace('.', "/"),
-                    literal(&id.value)
+                    literal(&value)
                 ));
             }
+            values.push(value);
         }
     }
     (conditions, values)

@@ -79,8 +79,12 @@ pub async fn fetch(
         .is_some_and(|p| p.contains(&placeholder));
     let mut records = Vec::new();
     for id in request.identifiers.iter().filter(|i| i.kind == kind) {
-        let hide = [id.value.as_str()];
-        let base = client.url(&render(template, kind, &id.value))?;
+        // Asked in the dataset's own form, or not at all.
+        let Some(value) = dataset.spec.written(id) else {
+            continue;
+        };
+        let hide = [value.as_str()];
+        let base = client.url(&render(template, kind, &value))?;
         let mut url = match dataset.paging {
             Paging::Page => with_param(
                 &with_param(&base, &dataset.page_param, &dataset.first_page.to_string()),

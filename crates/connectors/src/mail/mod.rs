@@ -380,7 +380,8 @@ impl MailConnector {
                     IdentifierKind::Klantnummer | IdentifierKind::Contractnummer
                 ) && accepts(i.kind)
             })
-            .map(|i| i.value.to_uppercase())
+            .filter_map(|i| dataset.spec.written(i))
+            .map(|w| w.to_uppercase())
             .collect();
         (emails, tokens)
     }
@@ -418,7 +419,13 @@ impl MailConnector {
             return Ok(FetchOutcome::default());
         }
         let email_values: Vec<String> = emails.iter().map(|i| i.value.to_lowercase()).collect();
-        let token_values: Vec<String> = tokens.iter().map(|i| i.value.to_uppercase()).collect();
+        // Tokens are searched as the archive's dataset writes them.
+        let tokens: Vec<(Identifier, String)> = tokens
+            .into_iter()
+            .filter_map(|i| dataset.spec.written(&i).map(|w| (i, w)))
+            .collect();
+        let token_values: Vec<String> = tokens.iter().map(|(_, w)| w.to_uppercase()).collect();
+        let tokens: Vec<Identifier> = tokens.into_iter().map(|(i, _)| i).collect();
         let how = Search {
             emails: &email_values,
             tokens: &token_values,

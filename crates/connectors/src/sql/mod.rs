@@ -28,8 +28,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use inzage_core::{
-    CheckReport, Connector, DatasetSpec, FetchOutcome, FetchRequest, Identifier, PersonName,
-    SourceError, Value,
+    CheckReport, Connector, DatasetSpec, FetchOutcome, FetchRequest, PersonName, SourceError, Value,
 };
 use serde::Deserialize;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -348,7 +347,7 @@ impl SqlConnector {
     async fn query(
         &self,
         sql: &str,
-        id: &Identifier,
+        value: &str,
         place: &QueryPlace<'_>,
     ) -> Result<(Vec<String>, Vec<Vec<Value>>), SourceError> {
         match &self.backend {
@@ -357,7 +356,7 @@ impl SqlConnector {
                 // given up here (PostgreSQL cancels the query itself).
                 let limit = Duration::from_secs(self.config.statement_timeout_secs);
                 let rows =
-                    tokio::time::timeout(limit, sqlx::query(sql).bind(&id.value).fetch_all(pool))
+                    tokio::time::timeout(limit, sqlx::query(sql).bind(value).fetch_all(pool))
                         .await
                         .map_err(|_| {
                             SourceError::Other(format!(
@@ -378,7 +377,7 @@ impl SqlConnector {
             Backend::Postgres(pool, _) => {
                 let mut tx = self.read_only_transaction(pool, place).await?;
                 let rows = sqlx::query(sql)
-                    .bind(&id.value)
+                    .bind(value)
                     .fetch_all(&mut *tx)
                     .await
                     .map_err(|e| self.db_error("query failed", place, e))?;
@@ -649,7 +648,12 @@ impl Connector for SqlConnector {
                     dataset: &dataset.spec.name,
                     parameter: query.parameter,
                 };
-                let (headers, rows) = self.query(&query.sql, id, &place).await?;
+                // Asked in the dataset's own form; a value that has no
+                // such form cannot mean this person there.
+                let Some(value) = dataset.spec.written(id) else {
+                    continue;
+                };
+                let (headers, rows) = self.query(&query.sql, &value, &place).await?;
                 if rows.is_empty() {
                     continue;
                 }
@@ -678,7 +682,7 @@ impl Connector for SqlConnector {
 mod tests {
     use super::*;
     use chrono::{NaiveDate, Utc};
-    use inzage_core::IdentifierKind;
+    use inzage_core::{Identifier, IdentifierKind};
     use sqlx::{Connection, SqliteConnection};
 
     /// A small SQLite database with the types the ERP uses, and a blob.

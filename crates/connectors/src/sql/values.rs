@@ -98,10 +98,10 @@ pub fn pg_row(row: &PgRow) -> Result<Vec<Value>, String> {
                 "BOOL" => Value::Bool(row.try_get(i).map_err(err)?),
                 "DATE" => Value::Date(row.try_get(i).map_err(err)?),
                 "TIMESTAMP" => Value::DateTime(row.try_get(i).map_err(err)?),
-                "TIMESTAMPTZ" => Value::DateTime(
+                "TIMESTAMPTZ" => Value::Instant(
                     row.try_get::<chrono::DateTime<chrono::Utc>, _>(i)
                         .map_err(err)?
-                        .naive_utc(),
+                        .fixed_offset(),
                 ),
                 "BYTEA" => Value::blob(&row.try_get::<Vec<u8>, _>(i).map_err(err)?),
                 "TEXT" | "VARCHAR" | "BPCHAR" | "NAME" | "CHAR" => {

@@ -539,7 +539,12 @@ impl Connector for XlsxConnector {
                     TableMatcher::new(&config.id, &dataset.spec, &sheet.headers, &sheet.location)?;
                 for (row_number, values) in &sheet.rows {
                     let location = format!("{file}!{}:{row_number}", dataset.sheet);
-                    match matcher.evaluate(values, &location, &request) {
+                    match matcher.evaluate_at(
+                        values,
+                        &location,
+                        Some(u64::from(*row_number)),
+                        &request,
+                    ) {
                         RowOutcome::Match(record) => outcome.records.push(*record),
                         RowOutcome::Review(item) => outcome.review.push(item),
                         RowOutcome::NoMatch => {}

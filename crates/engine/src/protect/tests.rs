@@ -38,6 +38,8 @@ fn spec(name: &str, fields: &[(&str, bool)]) -> DatasetSpec {
         owner: None,
         fields: map,
         exclude: vec![],
+        forms: IndexMap::new(),
+        resolved_forms: IndexMap::new(),
         portability: None,
     }
 }

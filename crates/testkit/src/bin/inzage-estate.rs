@@ -12,6 +12,7 @@ const HELP: &str = "inzage-estate: generate the synthetic fixture estate (determ
 
 USAGE:
     inzage-estate [--seed N] [--tenants N] [--out DIR] [--mail-bytes N]
+    inzage-estate --estate2 [--seed N] --out fixtures/estate2
 
 OPTIONS:
     --seed N       PRNG seed (default 7); same seed and tenants => byte-identical files
@@ -22,6 +23,11 @@ OPTIONS:
                    messages repeated with fresh Message-IDs, binary
                    attachments and forwards, ~30 KB per message; prints the
                    address to look up and how many messages carry it
+    --estate2      write the second estate (Woonstichting De Lek, another
+                   house style) instead: erp/lek.sql(+.sqlite),
+                   enquete/klanttevredenheid.csv, reparaties/reparaties.xlsx,
+                   portaal/berichten.json, mail/archief.mbox, stories.json,
+                   README.md (its connectors.toml is written by hand)
     -h, --help     print this help
 
 Writes erp/erp.sql, crm/*.json, woningnet/*.json, mail/archive.mbox,
@@ -38,11 +44,12 @@ fn parse_bytes(v: &str) -> Option<u64> {
     num.parse::<u64>().ok().map(|n| n * mult)
 }
 
-type Parsed = (EstateConfig, PathBuf, Option<u64>);
+type Parsed = (EstateConfig, PathBuf, Option<u64>, bool);
 
 fn parse() -> Result<Option<Parsed>, String> {
     let mut config = EstateConfig::default();
     let mut mail_bytes = None;
+    let mut second = false;
     let mut out = PathBuf::from("fixtures");
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -74,6 +81,7 @@ fn parse() -> Result<Option<Parsed>, String> {
                 }
             }
             "--out" => out = PathBuf::from(value("--out")?),
+            "--estate2" => second = true,
             "--mail-bytes" => {
                 let v = value("--mail-bytes")?;
                 mail_bytes =
@@ -82,7 +90,7 @@ fn parse() -> Result<Option<Parsed>, String> {
             other => return Err(format!("unknown argument: {other} (try --help)")),
         }
     }
-    Ok(Some((config, out, mail_bytes)))
+    Ok(Some((config, out, mail_bytes, second)))
 }
 
 fn main() -> ExitCode {
@@ -95,14 +103,28 @@ fn main() -> ExitCode {
             eprintln!("inzage-estate: {e}");
             ExitCode::from(2)
         }
-        Ok(Some((config, out, Some(bytes)))) => match write_mail(&config, &out, bytes) {
+        Ok(Some((config, out, _, true))) => {
+            match inzage_testkit::estate2::generate(config.seed, &out) {
+                Ok(files) => {
+                    for f in &files {
+                        println!("{}", f.display());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("inzage-estate: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Ok(Some((config, out, Some(bytes), false))) => match write_mail(&config, &out, bytes) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("inzage-estate: {e}");
                 ExitCode::FAILURE
             }
         },
-        Ok(Some((config, out, None))) => match generate(&config, &out) {
+        Ok(Some((config, out, None, false))) => match generate(&config, &out) {
             Ok(summary) => {
                 for f in &summary.files {
                     let size = std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
