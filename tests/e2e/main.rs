@@ -19,3 +19,4 @@ mod report_checks;
 mod requests;
 mod stories;
 mod support;
+mod web;

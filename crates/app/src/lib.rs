@@ -15,6 +15,7 @@ pub mod find;
 pub mod index;
 pub mod receivers;
 pub mod requests;
+pub mod staff;
 pub mod verify;
 
 pub use error::{AppError, Field};

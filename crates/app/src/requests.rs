@@ -409,3 +409,42 @@ pub async fn record_export(
         .map_err(store_error)?;
     Ok(sha256)
 }
+
+/// The audit-trail entries of one request, oldest first.
+pub async fn history(
+    config_path: &Path,
+    id: &str,
+) -> Result<Vec<inzage_requests::audit::Entry>, AppError> {
+    let config = RequestsConfig::load(config_path).map_err(|e| AppError::invalid(chain(&e)))?;
+    let text = match std::fs::read_to_string(&config.audit) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => {
+            return Err(AppError::failed(format!(
+                "audit trail {}: cannot read it: {e}",
+                config.audit.display()
+            )))
+        }
+    };
+    Ok(text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<inzage_requests::audit::Entry>(l).ok())
+        .filter(|e| e.event.request == id)
+        .collect())
+}
+
+/// Records a staff member's action in the audit trail (a download, a
+/// review decision, a login); `details` carry no personal data.
+pub async fn record_action(
+    config_path: &Path,
+    request: Option<&str>,
+    action: &str,
+    by: &str,
+    details: serde_json::Map<String, serde_json::Value>,
+) -> Result<(), AppError> {
+    let store = open_store(config_path).await?;
+    store
+        .record_action(request, action, by, details, Utc::now())
+        .await
+        .map_err(store_error)
+}

@@ -67,6 +67,13 @@ pub enum Command {
     /// Send a portability bundle to the receiving landlord (art. 20(2)) and
     /// write FILE.zip.receipt.json beside it.
     Deliver(DeliverArgs),
+    /// The web app for privacy staff: prints a login URL with a one-time token.
+    Serve(commands::serve::ServeArgs),
+    /// Staff accounts of the web app.
+    Staff {
+        #[command(subcommand)]
+        command: commands::serve::StaffCommand,
+    },
 }
 
 /// Arguments of `deliver`.

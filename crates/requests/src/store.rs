@@ -23,6 +23,8 @@ use crate::config::{RequestsConfig, Terms};
 use crate::deadline::Deadlines;
 use crate::RequestsError;
 
+mod staff;
+
 /// Which right the request invokes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -7,6 +7,7 @@ mod export;
 pub mod find;
 mod index;
 pub mod request;
+pub mod serve;
 mod verify;
 
 use crate::exit::Failure;
@@ -26,5 +27,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Audit { command } => request::audit(&cli.config, command).await,
         Command::Verify(args) => verify::run(args),
         Command::Deliver(args) => deliver::run(&cli.config, args).await,
+        Command::Serve(args) => serve::run(&cli.config, args).await,
+        Command::Staff { command } => serve::staff(&cli.config, command).await,
     }
 }

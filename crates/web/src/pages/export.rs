@@ -1,0 +1,289 @@
+//! Export: runs the export for a request, with live progress per source
+//! (server-sent events; without JavaScript the page refreshes itself); a
+//! failed source can be retried, or the bundle accepted as partial with an
+//! explicit confirmation.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use futures::stream::Stream;
+use inzage_app::export::{ExportInput, ExportSubject, Passphrase};
+use inzage_app::requests::SubjectRef;
+use inzage_bundle::BundleKind;
+use inzage_core::{IdentifierKind, Lang};
+use inzage_requests::RequestKind;
+use minijinja::context;
+use serde::Deserialize;
+
+use super::{request_id, show_titled, Errors, PageError};
+use crate::jobs::{self, Ended, Job, SourceLine, SourceState};
+use crate::session::Staff;
+use crate::state::Shared;
+use crate::texts::text;
+
+/// The bundle's file in the request's folder.
+pub fn bundle_path(shared: &Shared, id: &str, kind: BundleKind) -> std::path::PathBuf {
+    let name = match kind {
+        BundleKind::Access => format!("{id}-inzage.zip"),
+        BundleKind::Portability => format!("{id}-overdraagbaarheid.zip"),
+    };
+    shared.request_dir(id).join(name)
+}
+
+fn lines(job: &Job) -> Vec<SourceLine> {
+    job.lines.lock().expect("lines").values().cloned().collect()
+}
+
+async fn render_page(
+    shared: &Shared,
+    staff: &Staff,
+    id: &str,
+    errors: Errors,
+) -> Result<Response, PageError> {
+    let request = crate::bridge::get(shared.config_path.clone(), id.to_string())
+        .await
+        .map_err(|_| PageError::NotFound)?;
+    let job = jobs::latest(shared, id);
+    let portability = request.kind == RequestKind::Portability;
+    let receivers: Vec<(String, String)> = if portability {
+        inzage_app::receivers::load(&shared.config_path)
+            .map(|all| all.into_iter().map(|(k, r)| (k, r.label)).collect())
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let (running, refused, sources_failed, written, passphrase) = match &job {
+        None => (false, None, false, None, None),
+        Some(job) => match job.ended.lock().expect("ended").clone() {
+            None => (true, None, false, None, None),
+            Some(Ended::Refused {
+                message,
+                sources_failed,
+            }) => (false, Some(message), sources_failed, None, None),
+            Some(Ended::Written(exported)) => {
+                let mut shown = job.passphrase_shown.lock().expect("shown");
+                let passphrase = match (&exported.passphrase, *shown) {
+                    (Some(p), false) if p.generated => {
+                        *shown = true;
+                        Some(p.text.clone())
+                    }
+                    _ => None,
+                };
+                let summary = context! {
+                    records => exported.records, files => exported.files, complete => exported.complete
+                };
+                (false, None, !exported.complete, Some(summary), passphrase)
+            }
+        },
+    };
+    let title = format!("{} {}", text(staff.lang, "title_export"), id);
+    show_titled(
+        shared,
+        staff,
+        &format!("/requests/{id}/export"),
+        "export.html",
+        &title,
+        context! {
+            id => id,
+            lines => job.as_deref().map(lines).unwrap_or_default(),
+            running => running,
+            refresh => if running { Some(2) } else { None },
+            script => running,
+            refused => refused,
+            sources_failed => sources_failed,
+            written => written,
+            passphrase => passphrase,
+            portability => portability,
+            receivers => receivers,
+            errors => errors,
+        },
+    )
+}
+
+/// `GET /requests/{id}/export`.
+pub async fn page(
+    State(shared): State<Arc<Shared>>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = request_id(&id)?;
+    render_page(&shared, &staff, id, Errors::new()).await
+}
+
+#[derive(Deserialize)]
+pub struct StartForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    encrypt: Option<String>,
+    #[serde(default)]
+    allow_partial: Option<String>,
+    #[serde(default)]
+    to: Option<String>,
+}
+
+/// The export a request asks for.
+pub async fn input_for(
+    shared: &Shared,
+    staff: &Staff,
+    id: &str,
+    encrypt: bool,
+    allow_partial: bool,
+    to: Option<String>,
+) -> Result<ExportInput, PageError> {
+    let request = crate::bridge::get(shared.config_path.clone(), id.to_string())
+        .await
+        .map_err(|_| PageError::NotFound)?;
+    let passphrase = if encrypt {
+        Some(Passphrase::generate().map_err(|e| super::failed(e, staff.lang))?)
+    } else {
+        None
+    };
+    let (subject, kind, received, to) = match request.kind {
+        RequestKind::Access => (
+            ExportSubject::Request {
+                id: id.to_string(),
+                by: Some(staff.name.clone()),
+            },
+            BundleKind::Access,
+            None,
+            None,
+        ),
+        RequestKind::Portability => {
+            let value = request.subject.value.clone();
+            let subject = match request.subject.kind {
+                IdentifierKind::Contractnummer => SubjectRef::Contract(value),
+                _ => SubjectRef::Customer(value),
+            };
+            (
+                ExportSubject::Tenant(subject),
+                BundleKind::Portability,
+                Some(request.received),
+                to.filter(|t| !t.is_empty()),
+            )
+        }
+    };
+    Ok(ExportInput {
+        subject,
+        kind,
+        out: bundle_path(shared, id, kind),
+        allow_partial,
+        allow_empty: false,
+        force: true,
+        lang: None,
+        now: chrono::Utc::now(),
+        received,
+        passphrase,
+        decisions: None,
+        to,
+    })
+}
+
+/// Starts a job, or says that one runs.
+pub async fn launch(
+    shared: &Arc<Shared>,
+    staff: &Staff,
+    id: &str,
+    input: ExportInput,
+    with_decisions: bool,
+) -> Result<Response, PageError> {
+    std::fs::create_dir_all(shared.request_dir(id)).map_err(|e| {
+        PageError::Failed(
+            format!("cannot create the request's folder: {e}"),
+            staff.lang,
+        )
+    })?;
+    match jobs::start(shared, id, input, with_decisions) {
+        Ok(_) => Ok(Redirect::to(&format!("/requests/{id}/export")).into_response()),
+        Err(jobs::Busy) => {
+            let errors = Errors::from([("export", text(staff.lang, "export_busy").to_string())]);
+            let mut response = render_page(shared, staff, id, errors).await?;
+            *response.status_mut() = axum::http::StatusCode::CONFLICT;
+            Ok(response)
+        }
+    }
+}
+
+/// `POST /requests/{id}/export`: starts (or retries) the export.
+pub async fn start(
+    State(shared): State<Arc<Shared>>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(form): Form<StartForm>,
+) -> Result<Response, PageError> {
+    staff.check_csrf(&form.csrf)?;
+    let id = request_id(&id)?;
+    let input = input_for(
+        &shared,
+        &staff,
+        id,
+        form.encrypt.is_some(),
+        form.allow_partial.is_some(),
+        form.to,
+    )
+    .await?;
+    launch(&shared, &staff, id, input, false).await
+}
+
+fn line_text(line: &SourceLine, lang: Lang) -> String {
+    let state = text(
+        lang,
+        match line.state {
+            SourceState::Asked => "state_asked",
+            SourceState::Answered => "state_answered",
+            SourceState::Failed => "state_failed",
+            SourceState::Skipped => "state_skipped",
+        },
+    );
+    let mut out = state.to_string();
+    if line.state == SourceState::Answered {
+        out.push_str(&format!(" {} records", line.records));
+    }
+    if let Some(reason) = &line.reason {
+        out.push(' ');
+        out.push_str(reason);
+    }
+    out
+}
+
+fn progress_event(job: &Job, lang: Lang) -> Event {
+    let sources: Vec<serde_json::Value> = lines(job)
+        .iter()
+        .map(|l| serde_json::json!({ "id": l.id, "state": l.state, "text": line_text(l, lang) }))
+        .collect();
+    let data = serde_json::json!({ "sources": sources, "done": !job.running() });
+    Event::default().event("progress").data(data.to_string())
+}
+
+/// `GET /requests/{id}/export/events`: the job's progress as server-sent
+/// events, one per change, until it ends.
+pub async fn events(
+    State(shared): State<Arc<Shared>>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, PageError> {
+    let id = request_id(&id)?;
+    let job = jobs::latest(&shared, id).ok_or(PageError::NotFound)?;
+    let rx = job.changed.subscribe();
+    let lang = staff.lang;
+    let stream = futures::stream::unfold(
+        (job, rx, false),
+        move |(job, mut rx, finished)| async move {
+            if finished {
+                return None;
+            }
+            let event = progress_event(&job, lang);
+            let done = !job.running();
+            if !done {
+                let _ = tokio::time::timeout(Duration::from_secs(15), rx.changed()).await;
+            }
+            Some((Ok(event), (job, rx, done)))
+        },
+    );
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}

@@ -1,0 +1,254 @@
+//! The pages and their routes.
+
+mod auth;
+mod bundle;
+mod export;
+mod find;
+mod requests;
+mod review;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use inzage_app::{AppError, Field};
+use inzage_core::Lang;
+use minijinja::Value;
+
+use crate::session::Staff;
+use crate::state::Shared;
+use crate::texts::text;
+use crate::view::{render, title, Viewer};
+
+/// Every route.
+pub fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route(
+            "/",
+            get(|| async { axum::response::Redirect::to("/requests") }),
+        )
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/lang", post(auth::switch_language))
+        .route("/find", get(find::page).post(find::search))
+        .route("/requests", get(requests::list).post(requests::open))
+        .route("/requests/new", get(requests::new_page))
+        .route("/requests/{id}", get(requests::detail))
+        .route("/requests/{id}/verify", post(requests::verify))
+        .route("/requests/{id}/extend", post(requests::extend))
+        .route("/requests/{id}/close", post(requests::close))
+        .route("/requests/{id}/letter", post(requests::letter))
+        .route("/requests/{id}/letters/{file}", get(requests::letter_file))
+        .route(
+            "/requests/{id}/export",
+            get(export::page).post(export::start),
+        )
+        .route("/requests/{id}/export/events", get(export::events))
+        .route(
+            "/requests/{id}/review",
+            get(review::page).post(review::decide),
+        )
+        .route("/requests/{id}/bundle", get(bundle::page))
+        .route("/requests/{id}/report", get(bundle::report))
+        .route("/requests/{id}/download", get(bundle::download))
+        .route("/requests/{id}/deliver", post(bundle::deliver))
+        .route("/static/app.css", get(stylesheet))
+        .route("/static/progress.js", get(script))
+        .layer(axum::middleware::from_fn(crate::security::headers))
+        .with_state(shared)
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=300"),
+        ],
+        include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
+
+async fn script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=300"),
+        ],
+        include_str!("../../static/progress.js"),
+    )
+        .into_response()
+}
+
+/// A page that cannot be shown as asked.
+#[derive(Debug)]
+pub enum PageError {
+    /// A form without this session's CSRF token.
+    Forbidden,
+    /// No such thing.
+    NotFound,
+    /// Something went wrong (the message is for staff, without personal data in logs).
+    Failed(String, Lang),
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self {
+            PageError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                format!("403: {}", text(Lang::Nl, "csrf_refused")),
+            )
+                .into_response(),
+            PageError::NotFound => (
+                StatusCode::NOT_FOUND,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                "404",
+            )
+                .into_response(),
+            PageError::Failed(message, lang) => {
+                tracing::warn!("a page failed");
+                let body = format!(
+                    "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>inzage</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main><h1>{}</h1><p>{}</p><p><a href=\"/requests\">{}</a></p></main></body></html>",
+                    crate::texts::code(lang),
+                    text(lang, "title_error"),
+                    escape(&message),
+                    text(lang, "requests")
+                );
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                    body,
+                )
+                    .into_response()
+            }
+        }
+    }
+}
+
+/// HTML-escapes text for the one page not rendered from a template.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// Renders a page for a logged-in staff member.
+pub fn show(
+    shared: &Shared,
+    staff: &Staff,
+    path: &str,
+    template: &str,
+    title_key: &str,
+    page: Value,
+) -> Result<Response, PageError> {
+    show_titled(
+        shared,
+        staff,
+        path,
+        template,
+        title(staff.lang, title_key),
+        page,
+    )
+}
+
+/// Renders a page with a title of its own.
+pub fn show_titled(
+    shared: &Shared,
+    staff: &Staff,
+    path: &str,
+    template: &str,
+    title: &str,
+    page: Value,
+) -> Result<Response, PageError> {
+    let viewer = Viewer {
+        staff: Some(&staff.name),
+        csrf: &staff.csrf,
+        lang: staff.lang,
+        path,
+    };
+    render(shared, &viewer, template, title, page)
+        .map(IntoResponse::into_response)
+        .map_err(|e| PageError::Failed(format!("template {template}: {e}"), staff.lang))
+}
+
+/// Messages beside the fields of a form, by field name.
+pub type Errors = BTreeMap<&'static str, String>;
+
+/// The form field an app error is about, and its message without the
+/// CLI's flag.
+pub fn field_error(e: &AppError, fallback: &'static str) -> (&'static str, String) {
+    let name = match e.field_of() {
+        Some(Field::Customer) | Some(Field::Contract) => "customer",
+        Some(Field::Received) => "received",
+        Some(Field::By) => "name",
+        Some(Field::Method) => "method",
+        Some(Field::Reason) => "reason",
+        Some(Field::Months) => "months",
+        Some(Field::Name) => "name",
+        Some(Field::Born) => "born",
+        Some(Field::Postcode) => "postcode",
+        Some(Field::To) => "to",
+        Some(Field::Request) | None => fallback,
+    };
+    (name, without_flag(&e.to_string()))
+}
+
+/// `--customer: text` → `text`; `--method is empty: ...` stays readable.
+fn without_flag(message: &str) -> String {
+    match message.strip_prefix("--") {
+        Some(rest) => match rest.split_once(": ") {
+            Some((flag, text)) if !flag.contains(' ') => text.to_string(),
+            _ => message.to_string(),
+        },
+        None => message.to_string(),
+    }
+}
+
+/// Whether a path segment is a request id (`V-0001`), so that it can name a folder.
+pub fn request_id(id: &str) -> Result<&str, PageError> {
+    let ok = id
+        .strip_prefix("V-")
+        .is_some_and(|n| !n.is_empty() && n.len() <= 12 && n.bytes().all(|b| b.is_ascii_digit()));
+    if ok {
+        Ok(id)
+    } else {
+        Err(PageError::NotFound)
+    }
+}
+
+/// A failure not tied to one field.
+pub fn failed(e: AppError, lang: Lang) -> PageError {
+    PageError::Failed(e.to_string(), lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_flag_is_taken_off_a_message_for_the_page() {
+        assert_eq!(
+            without_flag("--customer: must be 6 digits"),
+            "must be 6 digits"
+        );
+        assert_eq!(
+            without_flag("--method is empty: say how"),
+            "--method is empty: say how"
+        );
+        assert_eq!(without_flag("plain"), "plain");
+    }
+
+    #[test]
+    fn only_request_ids_name_folders() {
+        assert!(request_id("V-0001").is_ok());
+        for bad in ["../etc", "V-", "V-1/2", "V-..", "W-0001", ""] {
+            assert!(request_id(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,535 @@
+//! The register of requests, opening one, and one request's page: verify,
+//! extend, close, letters, exports, history.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use chrono::{NaiveDate, Utc};
+use inzage_app::requests::{LetterInput, ListFilter, OpenInput, SubjectRef};
+use inzage_core::Lang;
+use inzage_requests::letter::LetterKind;
+use inzage_requests::{Request, RequestKind};
+use minijinja::{context, Value};
+use serde::{Deserialize, Serialize};
+
+use super::{field_error, request_id, show, show_titled, Errors, PageError};
+use crate::session::Staff;
+use crate::state::Shared;
+use crate::texts::text;
+
+/// A request as the pages show it.
+#[derive(Serialize)]
+pub struct RequestView {
+    id: String,
+    kind: &'static str,
+    status: String,
+    subject: String,
+    channel: &'static str,
+    received: String,
+    ack_due: String,
+    due: String,
+    left: String,
+    urgency: &'static str,
+    verified: String,
+    is_verified: bool,
+    closed: bool,
+    exports: Vec<Value>,
+}
+
+fn date(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_else(|| "-".into())
+}
+
+/// The view of a request today.
+pub fn view(r: &Request, lang: Lang, today: NaiveDate) -> RequestView {
+    let d = r.deadlines();
+    let left_days = d.days_left(today);
+    let (left, urgency) = match (&r.closed, left_days) {
+        (Some(_), _) => ("-".to_string(), ""),
+        (None, Some(n)) if n < 0 => (format!("{} {}", text(lang, "overdue_by"), -n), "overdue"),
+        (None, Some(n)) if n <= 7 => (n.to_string(), "soon"),
+        (None, Some(n)) => (n.to_string(), ""),
+        (None, None) => (text(lang, "clock_not_started").to_string(), ""),
+    };
+    RequestView {
+        id: r.id.clone(),
+        kind: r.kind.as_str(),
+        status: r.status(),
+        subject: r.masked_subject(),
+        channel: r.channel.as_str(),
+        received: r.received.to_string(),
+        ack_due: date(d.acknowledgement),
+        due: date(d.answer),
+        left,
+        urgency,
+        verified: match &r.verified {
+            Some(v) => format!("{} ({})", v.method, v.by),
+            None => text(lang, "not_verified").to_string(),
+        },
+        is_verified: r.verified.is_some(),
+        closed: r.closed.is_some(),
+        exports: r
+            .exports
+            .iter()
+            .map(|e| {
+                Value::from_serialize(context! {
+                    at => e.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    by => &e.by, file_name => &e.file_name, records => e.records, complete => e.complete
+                })
+            })
+            .collect(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    kind: Option<String>,
+}
+
+/// `GET /requests`: the register, soonest deadline first.
+pub async fn list(
+    State(shared): State<Arc<Shared>>,
+    staff: Staff,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let status = q.status.unwrap_or_else(|| "open".into());
+    let kind = q.kind.unwrap_or_else(|| "all".into());
+    let mut all = crate::bridge::list(
+        shared.config_path.clone(),
+        ListFilter {
+            open_only: status == "open",
+            due_by: None,
+            kind: kind.parse::<RequestKind>().ok(),
+        },
+    )
+    .await
+    .map_err(|e| super::failed(e, staff.lang))?;
+    if status == "closed" {
+        all.retain(|r| r.closed.is_some());
+    }
+    let today = Utc::now().date_naive();
+    let rows: Vec<RequestView> = all.iter().map(|r| view(r, staff.lang, today)).collect();
+    show(
+        &shared,
+        &staff,
+        "/requests",
+        "requests.html",
+        "title_requests",
+        context! { rows => rows, filter => context! { status => status, kind => kind } },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct NewQuery {
+    #[serde(default)]
+    customer: String,
+}
+
+/// `GET /requests/new[?customer=K]`.
+pub async fn new_page(
+    State(shared): State<Arc<Shared>>,
+    staff: Staff,
+    Query(q): Query<NewQuery>,
+) -> Result<Response, PageError> {
+    let values = context! {
+        customer => q.customer, kind => "access", channel => "balie",
+        received => Utc::now().date_naive().to_string()
+    };
+    show(
+        &shared,
+        &staff,
+        "/requests/new",
+        "request_new.html",
+        "title_new",
+        context! { values => values },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct OpenForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    customer: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    received: String,
+    #[serde(default)]
+    channel: String,
+}
+
+/// `POST /requests`: opens a request.
+pub async fn open(
+    State(shared): State<Arc<Shared>>,
+    staff: Staff,
+    Form(form): Form<OpenForm>,
+) -> Result<Response, PageError> {
+    staff.check_csrf(&form.csrf)?;
+    let mut errors = Errors::new();
+    let received = NaiveDate::parse_from_str(form.received.trim(), "%Y-%m-%d").ok();
+    if received.is_none() {
+        errors.insert("received", text(staff.lang, "err_date").into());
+    }
+    if form.customer.trim().is_empty() {
+        errors.insert("customer", text(staff.lang, "err_required").into());
+    }
+    let kind = form
+        .kind
+        .parse::<RequestKind>()
+        .unwrap_or(RequestKind::Access);
+    let channel = form
+        .channel
+        .parse()
+        .unwrap_or(inzage_requests::Channel::Balie);
+    if let (Some(received), true) = (received, errors.is_empty()) {
+        let input = OpenInput {
+            subject: SubjectRef::Customer(form.customer.trim().to_string()),
+            kind,
+            received,
+            channel,
+        };
+        match crate::bridge::open(shared.config_path.clone(), input, staff.name.clone()).await {
+            Ok(r) => return Ok(Redirect::to(&format!("/requests/{}", r.id)).into_response()),
+            Err(e) => {
+                let (field, message) = field_error(&e, "customer");
+                errors.insert(field, message);
+            }
+        }
+    }
+    let values = context! {
+        customer => form.customer, kind => form.kind, channel => form.channel, received => form.received
+    };
+    show(
+        &shared,
+        &staff,
+        "/requests/new",
+        "request_new.html",
+        "title_new",
+        context! { values => values, errors => errors },
+    )
+}
+
+fn letters(shared: &Shared, id: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(shared.request_dir(id).join("letters"))
+        .map(|dir| {
+            dir.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| letter_name_ok(n))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+fn letter_kind(name: &str) -> Option<LetterKind> {
+    [
+        LetterKind::Acknowledgement,
+        LetterKind::Extension,
+        LetterKind::Refusal,
+        LetterKind::NoData,
+    ]
+    .into_iter()
+    .find(|k| k.as_str() == name)
+}
+
+fn letter_name_ok(name: &str) -> bool {
+    name.strip_suffix(".html").is_some_and(|stem| {
+        !stem.is_empty() && stem.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+    })
+}
+
+/// Renders a request's page, with the messages and values of a form that
+/// needs correcting.
+async fn detail_page(
+    shared: &Shared,
+    staff: &Staff,
+    id: &str,
+    values: Value,
+    errors: Errors,
+    flash: Option<String>,
+) -> Result<Response, PageError> {
+    let r = match crate::bridge::get(shared.config_path.clone(), id.to_string()).await {
+        Ok(r) => r,
+        Err(_) => return Err(PageError::NotFound),
+    };
+    let history: Vec<Value> = crate::bridge::history(shared.config_path.clone(), id.to_string())
+        .await
+        .map_err(|e| super::failed(e, staff.lang))?
+        .into_iter()
+        .map(|h| {
+            Value::from_serialize(context! {
+                seq => h.seq, at => h.at, by => h.event.by, action => h.event.action
+            })
+        })
+        .collect();
+    let path = format!("/requests/{id}");
+    let title = format!("{} {}", text(staff.lang, "title_request"), r.id);
+    show_titled(
+        shared,
+        staff,
+        &path,
+        "request.html",
+        &title,
+        context! {
+            r => view(&r, staff.lang, Utc::now().date_naive()),
+            history => history,
+            letters => letters(shared, id),
+            values => values,
+            errors => errors,
+            flash => flash,
+        },
+    )
+}
+
+/// `GET /requests/{id}`.
+pub async fn detail(
+    State(shared): State<Arc<Shared>>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = request_id(&id)?;
+    detail_page(&shared, &staff, id, context! {}, Errors::new(), None).await
+}
+
+#[derive(Deserialize)]
+pub struct VerifyForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    method: String,
+}
+
+/// `POST /requests/{id}/verify`.
+pub async fn verify(
+    State(shared): State<Arc<Shared>>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(form): Form<VerifyForm>,
+) -> Result<Response, PageError> {
+    staff.check_csrf(&form.csrf)?;
+    let id = request_id(&id)?;
+    match crate::bridge::verify(
+        shared.config_path.clone(),
+        id.to_string(),
+        form.method.clone(),
+        staff.name.clone(),
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
+        Err(e) => {
+            let (_, message) = field_error(&e, "method");
+            let errors = Errors::from([("method", message)]);
+            detail_page(
+                &shared,
+                &staff,
+                id,
+                context! { method => form.method },
+                errors,
+                None,
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ExtendForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    months: String,
+}
+
+/// `POST /requests/{id}/extend`.
+pub async fn extend(
+    State(shared): State<Arc<Shared>>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(form): Form<ExtendForm>,
+) -> Result<Response, PageError> {
+    staff.check_csrf(&form.csrf)?;
+    let id = request_id(&id)?;
+    let values = context! { reason => &form.reason, months => &form.months };
+    let months = match form.months.trim() {
+        "" => None,
+        m => match m.parse::<u32>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                let errors = Errors::from([("months", text(staff.lang, "err_months").to_string())]);
+                return detail_page(&shared, &staff, id, values, errors, None).await;
+            }
+        },
+    };
+    match crate::bridge::extend(
+        shared.config_path.clone(),
+        id.to_string(),
+        months,
+        form.reason.clone(),
+        staff.name.clone(),
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
+        Err(e) => {
+            let (field, message) = field_error(&e, "reason");
+            let field = if field == "months" {
+                "months"
+            } else {
+                "reason"
+            };
+            detail_page(
+                &shared,
+                &staff,
+                id,
+                values,
+                Errors::from([(field, message)]),
+                None,
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CloseForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /requests/{id}/close`.
+pub async fn close(
+    State(shared): State<Arc<Shared>>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(form): Form<CloseForm>,
+) -> Result<Response, PageError> {
+    staff.check_csrf(&form.csrf)?;
+    let id = request_id(&id)?;
+    let values = context! { outcome => &form.outcome, close_reason => &form.reason };
+    let Ok(outcome) = form.outcome.parse::<inzage_requests::Outcome>() else {
+        let errors = Errors::from([("close", text(staff.lang, "err_required").to_string())]);
+        return detail_page(&shared, &staff, id, values, errors, None).await;
+    };
+    let reason = Some(form.reason.trim()).filter(|r| !r.is_empty());
+    match crate::bridge::close(
+        shared.config_path.clone(),
+        id.to_string(),
+        outcome,
+        reason.map(str::to_string),
+        staff.name.clone(),
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
+        Err(e) => {
+            let message = field_error(&e, "close").1;
+            detail_page(
+                &shared,
+                &staff,
+                id,
+                values,
+                Errors::from([("close", message)]),
+                None,
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LetterForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    lang: String,
+}
+
+/// `POST /requests/{id}/letter`: writes the letter and shows it.
+pub async fn letter(
+    State(shared): State<Arc<Shared>>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(form): Form<LetterForm>,
+) -> Result<Response, PageError> {
+    staff.check_csrf(&form.csrf)?;
+    let id = request_id(&id)?;
+    let Some(kind) = letter_kind(&form.kind) else {
+        let errors = Errors::from([("letter", text(staff.lang, "err_required").to_string())]);
+        return detail_page(&shared, &staff, id, context! {}, errors, None).await;
+    };
+    let lang = if form.lang == "en" {
+        Lang::En
+    } else {
+        Lang::Nl
+    };
+    let dir = shared.request_dir(id).join("letters");
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        PageError::Failed(format!("cannot create {}: {e}", dir.display()), staff.lang)
+    })?;
+    let file = format!("{}-{}.html", kind.as_str(), crate::texts::code(lang));
+    let input = LetterInput {
+        id: id.to_string(),
+        kind,
+        lang: Some(lang),
+        out: dir.join(&file),
+        force: true,
+    };
+    match crate::bridge::letter(shared.config_path.clone(), input, staff.name.clone()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/requests/{id}/letters/{file}")).into_response()),
+        Err(e) => {
+            let message = field_error(&e, "letter").1;
+            detail_page(
+                &shared,
+                &staff,
+                id,
+                context! {},
+                Errors::from([("letter", message)]),
+                None,
+            )
+            .await
+        }
+    }
+}
+
+/// `GET /requests/{id}/letters/{file}`: a letter as written (its own
+/// styles, no scripts).
+pub async fn letter_file(
+    State(shared): State<Arc<Shared>>,
+    _staff: Staff,
+    Path((id, file)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let id = request_id(&id)?;
+    if !letter_name_ok(&file) {
+        return Err(PageError::NotFound);
+    }
+    let body = std::fs::read(shared.request_dir(id).join("letters").join(&file))
+        .map_err(|_| PageError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}

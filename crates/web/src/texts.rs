@@ -1,0 +1,167 @@
+//! The pages' words in Dutch (the default) and English.
+
+use std::collections::BTreeMap;
+
+use inzage_core::Lang;
+
+/// (key, Dutch, English).
+const TEXTS: &[(&str, &str, &str)] = &[
+    ("skip", "Naar de inhoud", "Skip to content"),
+    ("nav", "Hoofdmenu", "Main menu"),
+    ("find", "Zoeken", "Find"),
+    ("requests", "Verzoeken", "Requests"),
+    ("new_request", "Nieuw verzoek", "New request"),
+    ("logged_in_as", "Ingelogd als", "Logged in as"),
+    ("other_lang", "English", "Nederlands"),
+    ("logout", "Uitloggen", "Log out"),
+    ("title_login", "Inloggen", "Log in"),
+    ("login_intro", "Uw naam komt in het audit trail bij alles wat u doet.", "Your name is recorded in the audit trail with everything you do."),
+    ("your_name", "Uw naam", "Your name"),
+    ("password", "Wachtwoord", "Password"),
+    ("login", "Inloggen", "Log in"),
+    ("bad_login", "Naam of wachtwoord klopt niet.", "Name or password is wrong."),
+    ("token_used", "Deze inloglink is al gebruikt of ongeldig. Start `inzage serve` opnieuw voor een nieuwe link, of log in met een personeelsaccount.", "This login link was used already or is not valid. Start `inzage serve` again for a new link, or log in with a staff account."),
+    ("title_find", "Huurder zoeken", "Find the tenant"),
+    ("find_intro", "Zoek op naam en geboortedatum, zo nodig met postcode. U ziet gemaskeerde kandidaten.", "Search by name and birth date, with the postcode if needed. You see masked candidates."),
+    ("full_name", "Volledige naam", "Full name"),
+    ("born", "Geboortedatum", "Date of birth"),
+    ("postcode", "Postcode (niet verplicht)", "Postcode (optional)"),
+    ("search", "Zoeken", "Search"),
+    ("found", "Gevonden", "Found"),
+    ("searched_in", "Gezocht in", "Searched in"),
+    ("failed", "Mislukt", "Failed"),
+    ("no_one_found", "Niemand gevonden. Controleer de spelling en de geboortedatum; zonder klantnummer kan geen bundel worden gemaakt.", "No one found. Check the spelling and the birth date; without a customer number no bundle can be made."),
+    ("several_found", "Meer dan één persoon gevonden: niet gokken. Vraag de aanvrager om een ander gegeven (postcode, adres, klantnummer).", "More than one person found: do not guess. Ask the requester for another detail (postcode, address, customer number)."),
+    ("customer", "Klantnummer", "Customer number"),
+    ("initials", "Voorletters", "Initials"),
+    ("birth_year", "Geboortejaar", "Birth year"),
+    ("postcode_area", "Postcodegebied", "Postcode area"),
+    ("known_in", "Bekend in", "Known in"),
+    ("action", "Actie", "Action"),
+    ("open_request_for", "Verzoek openen", "Open a request"),
+    ("without_customer", "record(s) zonder klantnummer met deze naam en geboortedatum: controleer met de hand.", "record(s) without a customer number with this name and birth date: check by hand."),
+    ("title_requests", "Verzoeken", "Requests"),
+    ("status", "Status", "Status"),
+    ("open", "Open", "Open"),
+    ("closed", "Gesloten", "Closed"),
+    ("all", "Alle", "All"),
+    ("kind", "Soort", "Kind"),
+    ("kind_access", "Inzage (art. 15)", "Access (art. 15)"),
+    ("kind_portability", "Overdraagbaarheid (art. 20)", "Portability (art. 20)"),
+    ("filter", "Filteren", "Filter"),
+    ("register_caption", "Verzoeken, eerst de vroegste termijn", "Requests, soonest deadline first"),
+    ("id", "Nummer", "Id"),
+    ("subject", "Huurder (gemaskeerd)", "Tenant (masked)"),
+    ("received", "Ontvangen", "Received"),
+    ("due", "Antwoord uiterlijk", "Answer due"),
+    ("days_left", "Dagen over", "Days left"),
+    ("legend", "Rood: termijn verstreken. Oranje: binnen 7 dagen.", "Red: overdue. Amber: due within 7 days."),
+    ("no_requests", "Geen verzoeken.", "No requests."),
+    ("overdue_by", "VERSTREKEN met", "OVERDUE by"),
+    ("clock_not_started", "termijn loopt nog niet", "clock not started"),
+    ("title_new", "Verzoek openen", "Open a request"),
+    ("channel", "Binnengekomen via", "Channel"),
+    ("open_request", "Verzoek openen", "Open the request"),
+    ("title_request", "Verzoek", "Request"),
+    ("ack_due", "Ontvangstbevestiging uiterlijk", "Acknowledgement due"),
+    ("verified", "Identiteit", "Identity"),
+    ("not_verified", "nog niet gecontroleerd", "not verified yet"),
+    ("to_export", "Naar de export", "To the export"),
+    ("verify", "Identiteit controleren", "Verify identity"),
+    ("verify_intro", "Schrijf op hoe u de identiteit hebt gecontroleerd, nooit een documentnummer of kopie.", "Write down how you checked identity, never a document number or a copy."),
+    ("method", "Hoe gecontroleerd", "How it was checked"),
+    ("extend", "Termijn verlengen", "Extend the deadline"),
+    ("reason", "Reden", "Reason"),
+    ("months", "Maanden (leeg: het maximum)", "Months (empty: the maximum)"),
+    ("close", "Verzoek sluiten", "Close the request"),
+    ("outcome", "Uitkomst", "Outcome"),
+    ("letters", "Brieven", "Letters"),
+    ("letter_kind", "Soort brief", "Kind of letter"),
+    ("language", "Taal", "Language"),
+    ("write_letter", "Brief maken", "Write the letter"),
+    ("exports", "Bundels", "Bundles"),
+    ("partial", "ONVOLLEDIG", "PARTIAL"),
+    ("none_yet", "Nog geen.", "None yet."),
+    ("history", "Geschiedenis (audit trail)", "History (audit trail)"),
+    ("when", "Wanneer", "When"),
+    ("who", "Wie", "Who"),
+    ("what", "Wat", "What"),
+    ("title_export", "Export", "Export"),
+    ("back_to_request", "Terug naar verzoek", "Back to request"),
+    ("progress", "Voortgang per systeem", "Progress per system"),
+    ("state_asked", "gevraagd", "asked"),
+    ("state_answered", "geantwoord", "answered"),
+    ("state_failed", "MISLUKT", "FAILED"),
+    ("state_skipped", "overgeslagen", "skipped"),
+    ("export_running", "De export loopt; deze pagina werkt zich bij.", "The export runs; this page updates itself."),
+    ("export_busy", "Voor dit verzoek loopt al een export. Wacht tot die klaar is.", "An export of this request is running already. Wait until it is done."),
+    ("bundle_written", "Bundel gemaakt", "Bundle written"),
+    ("files", "bestanden", "files"),
+    ("passphrase_once", "Wachtwoord van de versleutelde bundel (alleen nu getoond; stuur het via een ander kanaal dan de bundel):", "Passphrase of the encrypted bundle (shown only now; send it by another channel than the bundle):"),
+    ("to_review", "Naar de controle", "To the review"),
+    ("to_bundle", "Voorbeeld en downloaden", "Preview and download"),
+    ("run_export", "Export starten", "Run the export"),
+    ("retry", "Opnieuw proberen", "Try again"),
+    ("receiver", "Ontvangende verhuurder", "Receiving landlord"),
+    ("no_receiver", "geen (alleen downloaden)", "none (download only)"),
+    ("encrypt", "Bundel versleutelen (AES-256)", "Encrypt the bundle (AES-256)"),
+    ("accept_partial", "Ik accepteer een ONVOLLEDIGE bundel: de mislukte systemen ontbreken en de bundel zegt dat.", "I accept a PARTIAL bundle: the failed systems are missing and the bundle says so."),
+    ("title_review", "Controle gegevens van anderen", "Review: other people's data"),
+    ("back_to_export", "Terug naar de export", "Back to the export"),
+    ("review_intro", "Elke vervanging en elk punt dat een beslissing vraagt. Uw beslissingen worden toegepast door de bundel opnieuw te maken; de bundel is pas definitief na deze controle.", "Every replacement and every item that needs a decision. Your decisions are applied by making the bundle again; the bundle is final only after this review."),
+    ("review_nothing", "Niets te controleren.", "Nothing to review."),
+    ("decision_id", "Beslis-id", "Decision id"),
+    ("source", "Systeem", "System"),
+    ("dataset", "Gegevensset", "Dataset"),
+    ("field", "Veld", "Field"),
+    ("value_masked", "Waarde (gemaskeerd)", "Value (masked)"),
+    ("why", "Waarom", "Why"),
+    ("decision", "Beslissing", "Decision"),
+    ("no_decision", "geen beslissing", "no decision"),
+    ("decision_keep", "laten staan", "keep"),
+    ("decision_redact", "vervangen", "redact"),
+    ("decision_include", "opnemen", "include"),
+    ("decision_leave_out", "weglaten", "leave out"),
+    ("apply_decisions", "Beslissingen toepassen en bundel opnieuw maken", "Apply the decisions and make the bundle again"),
+    ("title_bundle", "Voorbeeld en downloaden", "Preview and download"),
+    ("not_final", "De bundel is nog niet definitief: eerst de controle van gegevens van anderen afronden (alle punten beslist).", "The bundle is not final yet: finish the review of other people's data first (every item decided)."),
+    ("download", "Bundel downloaden", "Download the bundle"),
+    ("deliver", "Naar de ontvangende verhuurder sturen", "Send to the receiving landlord"),
+    ("delivered", "Afgeleverd", "Delivered"),
+    ("reference", "referentie", "reference"),
+    ("deliver_to", "Ontvanger:", "Receiver:"),
+    ("no_receiver_chosen", "Bij de export is geen ontvanger gekozen.", "No receiver was chosen at the export."),
+    ("preview", "De rapportage zoals de huurder die ziet", "The report as the tenant sees it"),
+    ("title_error", "Dat lukte niet", "That did not work"),
+    ("csrf_refused", "Het formulier kwam niet van deze sessie (geen of een verkeerd CSRF-token). Open de pagina opnieuw en probeer het nog eens.", "The form did not come from this session (no or a wrong CSRF token). Open the page again and try once more."),
+    ("not_found", "Niet gevonden.", "Not found."),
+    ("no_export", "Er is nog geen bundel voor dit verzoek. Start eerst de export.", "There is no bundle for this request yet. Run the export first."),
+    ("err_date", "Geef een datum (JJJJ-MM-DD).", "Give a date (YYYY-MM-DD)."),
+    ("err_required", "Dit veld is verplicht.", "This field is required."),
+    ("err_months", "Geef een heel aantal maanden, of laat het veld leeg.", "Give a whole number of months, or leave the field empty."),
+];
+
+/// The words of one language, by key.
+pub fn texts(lang: Lang) -> BTreeMap<&'static str, &'static str> {
+    TEXTS
+        .iter()
+        .map(|(k, nl, en)| (*k, if lang == Lang::En { *en } else { *nl }))
+        .collect()
+}
+
+/// One word.
+pub fn text(lang: Lang, key: &str) -> &'static str {
+    TEXTS
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|(_, nl, en)| if lang == Lang::En { *en } else { *nl })
+        .unwrap_or("")
+}
+
+/// The language's code.
+pub fn code(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Nl => "nl",
+        Lang::En => "en",
+    }
+}
