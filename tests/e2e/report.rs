@@ -672,3 +672,75 @@ fn failed_and_skipped_sources_are_explained_in_the_reports_language() {
         }
     }
 }
+
+/// A Dutch report words inzage's notes on damaged mail in Dutch, in the
+/// page and in the workbook; the JSON keeps the stable code; an English
+/// report words them in English.
+#[test]
+fn notes_on_damaged_mail_are_in_the_reports_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let me = &stories().stories[0];
+    let address = &me.emails[0];
+    // A message to the tenant cut off inside a multipart, and one whose
+    // text holds bytes that are not UTF-8.
+    let mut damaged = format!(
+        "From a@example.org Mon Sep  2 10:00:00 2024\nMessage-ID: <afgekapt@test>\nDate: Mon, 2 Sep 2024 10:00:00 +0200\nFrom: {address}\nTo: Klantenservice <ks@woonstichting.example.org>\nSubject: Afgekapt\nContent-Type: multipart/mixed; boundary=\"zz\"\n\n--zz\nContent-Type: text/plain\n\nMijn vraag over de huur.\n"
+    )
+    .into_bytes();
+    damaged.extend_from_slice(
+        format!("\nFrom b@example.org Mon Sep  2 11:00:00 2024\nMessage-ID: <kapot@test>\nDate: Mon, 2 Sep 2024 11:00:00 +0200\nFrom: {address}\nTo: Klantenservice <ks@woonstichting.example.org>\nSubject: Kapot\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\nTekst ").as_bytes(),
+    );
+    damaged.extend_from_slice(b"\xff\xfe en verder\n");
+    let extra = dir.path().join("beschadigd.mbox");
+    std::fs::write(&extra, &damaged).unwrap();
+    let config = config_with(dir.path(), |c| {
+        c.replace(
+            "/mail/*.mbox\"]",
+            &format!("/mail/*.mbox\", \"{}\"]", extra.display()),
+        )
+    });
+    for (lang, cut_off, invalid, other_language) in [
+        (
+            "nl",
+            "het bericht lijkt afgebroken",
+            "de tekst bevat ongeldige tekens",
+            ["looks cut off", "invalid characters"],
+        ),
+        (
+            "en",
+            "the message looks cut off",
+            "the text holds invalid characters",
+            ["afgebroken", "ongeldige tekens"],
+        ),
+    ] {
+        let out = dir.path().join(format!("{lang}.zip"));
+        let output = run(inzage()
+            .arg("--config")
+            .arg(&config)
+            .args(["export", "--now", NOW, "--lang", lang])
+            .args(["--customer", &me.klantnummer, "--out"])
+            .arg(&out));
+        assert_eq!(text(&output).0, 0, "{:?}", text(&output));
+        let bundle = Bundle::open(&out);
+        let page = page_text(&String::from_utf8(bundle.files["index.html"].clone()).unwrap());
+        let workbook = workbook_text(&bundle.files["inzage.xlsx"]);
+        for (what, shown) in [("report", &page), ("workbook", &workbook)] {
+            assert!(shown.contains(cut_off), "{lang} {what}: {shown}");
+            assert!(shown.contains(invalid), "{lang} {what}: {shown}");
+            for word in other_language {
+                assert!(!shown.contains(word), "{lang} {what}: {word}");
+            }
+        }
+        let json: String = bundle
+            .files
+            .iter()
+            .filter(|(name, _)| name.ends_with(".json"))
+            .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+            .collect();
+        assert!(
+            json.contains(r#""code": "truncated""#),
+            "{lang}: the JSON keeps the code"
+        );
+        assert!(json.contains(r#""code": "invalid_characters""#), "{lang}");
+    }
+}

@@ -255,12 +255,11 @@ pub fn dataset_csv(
             Some(Value::Instant(t)) => t.format("%Y-%m-%d %H:%M:%S%:z").to_string(),
             Some(Value::Bool(b)) => crate::report::format::yes_no(*b, lang).to_string(),
             Some(Value::List(items)) => keep_as_text(&spreadsheet_cell(&control_free(
-                &items
-                    .iter()
-                    .filter_map(Value::as_text)
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                &crate::report::format::joined(items, |v| {
+                    crate::report::format::item_text(v, lang)
+                }),
             ))),
+            Some(Value::Note(note)) => crate::report::texts::reading_note(*note, lang),
             Some(other) => control_free(&other.as_text().unwrap_or_default()).into_owned(),
             None => String::new(),
         });

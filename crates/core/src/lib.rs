@@ -7,6 +7,7 @@
 pub mod connector;
 pub mod dates;
 pub mod identifier;
+pub mod note;
 pub mod person;
 pub mod protect;
 pub mod record;
@@ -16,6 +17,7 @@ pub use connector::{
     AttachedFile, CheckReport, Connector, FetchOutcome, FetchRequest, ReviewItem, SourceError,
 };
 pub use identifier::{FormPair, Identifier, IdentifierForm, IdentifierKind, PersonKey};
+pub use note::ReadingNote;
 pub use protect::{PersonName, ProtectSettings};
 pub use record::{Field, Record, Value};
 pub use register::{DatasetSpec, Lang, Register, Text};

@@ -31,6 +31,9 @@ pub enum Value {
     Instant(DateTime<FixedOffset>),
     /// A list of values (a JSON array, a separated cell), kept in order.
     List(Vec<Value>),
+    /// A note of inzage's own about how the record was read (damage it
+    /// was recovered from), worded by the report in its language.
+    Note(crate::note::ReadingNote),
     /// Binary content, reported by size and hash only.
     Blob {
         /// Size in bytes.
@@ -67,6 +70,7 @@ impl Value {
                     .collect::<Vec<_>>()
                     .join(", "),
             ),
+            Value::Note(note) => Some(note.to_string()),
             Value::Blob { size, sha256 } => Some(format!("<{size} bytes, sha256 {sha256}>")),
         }
     }
@@ -114,6 +118,7 @@ impl Serialize for Value {
                 serializer.serialize_str(&self.as_text().unwrap_or_default())
             }
             Value::List(items) => items.serialize(serializer),
+            Value::Note(note) => note.serialize(serializer),
             Value::Blob { size, sha256 } => {
                 let mut map = serializer.serialize_map(Some(2))?;
                 map.serialize_entry("size", size)?;

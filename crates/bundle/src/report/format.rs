@@ -116,13 +116,8 @@ impl Formatter {
             Value::Date(d) => Some(self.date(*d)),
             Value::DateTime(t) => Some(self.local(*t)),
             Value::Instant(t) => Some(self.instant(t)),
-            Value::List(items) => Some(
-                items
-                    .iter()
-                    .filter_map(|v| self.value(v, None))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ),
+            Value::List(items) => Some(joined(items, |v| self.value(v, None))),
+            Value::Note(note) => Some(super::texts::reading_note(*note, self.lang)),
             Value::Decimal(d) if money => Some(self.money(d)),
             Value::Decimal(d) => Some(self.decimal(d)),
             Value::Float(_) => value.as_text().map(|t| self.decimal(&t)),
@@ -165,6 +160,30 @@ impl Formatter {
             .iter()
             .find_map(|f| NaiveDateTime::parse_from_str(&iso, f).ok())
             .map(When::Local)
+    }
+}
+
+/// The items of a list as one text: `Nieuwegein, Houten, Utrecht`, or
+/// notes (sentences themselves) separated by `; `.
+pub fn joined(items: &[Value], item: impl Fn(&Value) -> Option<String>) -> String {
+    let separator = if items.iter().all(|v| matches!(v, Value::Note(_))) {
+        "; "
+    } else {
+        ", "
+    };
+    items
+        .iter()
+        .filter_map(item)
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
+/// An item of a list as a spreadsheet cell shows it: notes in `lang`,
+/// anything else as its text.
+pub fn item_text(value: &Value, lang: Lang) -> Option<String> {
+    match value {
+        Value::Note(note) => Some(super::texts::reading_note(*note, lang)),
+        other => other.as_text(),
     }
 }
 

@@ -3,7 +3,7 @@
 //! organisation) comes from the register in connectors.toml instead.
 
 use inzage_core::register::{LegalBasis, Origin, Position, RecipientKind};
-use inzage_core::Lang;
+use inzage_core::{Lang, ReadingNote};
 use serde::Serialize;
 
 /// Headings and sentences of the report.
@@ -475,9 +475,63 @@ pub fn position_label(position: Position, lang: Lang) -> &'static str {
     }
 }
 
+/// A note about how a record was read (damage it was recovered from), as
+/// the tenant reads it beside the record.
+pub fn reading_note(note: ReadingNote, lang: Lang) -> String {
+    use ReadingNote as N;
+    match (note, lang) {
+        (N::NoMessageId, Lang::Nl) => "het bericht heeft geen Message-ID".into(),
+        (N::NoMessageId, Lang::En) => "the message has no Message-ID".into(),
+        (N::InvalidCharacters, Lang::Nl) => {
+            "de tekst bevat ongeldige tekens (vervangen door \u{FFFD})".into()
+        }
+        (N::InvalidCharacters, Lang::En) => {
+            "the text holds invalid characters (replaced by \u{FFFD})".into()
+        }
+        (N::TextPartUndecodable { part }, Lang::Nl) => {
+            format!("tekstdeel {part} kon niet worden gedecodeerd en staat er zoals het in het archief staat")
+        }
+        (N::TextPartUndecodable { part }, Lang::En) => {
+            format!("text part {part} could not be decoded and is shown as it stands in the archive")
+        }
+        (N::AttachmentUndecodable { attachment }, Lang::Nl) => {
+            format!("bijlage {attachment} kon niet worden gedecodeerd en is vermeld zoals hij in het archief staat")
+        }
+        (N::AttachmentUndecodable { attachment }, Lang::En) => {
+            format!("attachment {attachment} could not be decoded and is listed as it stands in the archive")
+        }
+        (N::BoundaryUnused, Lang::Nl) => "de opbouw van het bericht is beschadigd (een aangekondigde scheiding ontbreekt); de tekst staat er zoals hij in het archief staat".into(),
+        (N::BoundaryUnused, Lang::En) => "the message's structure is damaged (an announced boundary is missing); the text is shown as it stands in the archive".into(),
+        (N::Truncated, Lang::Nl) => "het bericht lijkt afgebroken: een deel ervan wordt nooit afgesloten".into(),
+        (N::Truncated, Lang::En) => "the message looks cut off: a part of it is never closed".into(),
+        (N::StructureDamaged, Lang::Nl) => "de opbouw van het bericht is beschadigd".into(),
+        (N::StructureDamaged, Lang::En) => "the message's structure is damaged".into(),
+        (N::EncodingDamaged, Lang::Nl) => "een tekstdeel is beschadigd gecodeerd (base64 of quoted-printable)".into(),
+        (N::EncodingDamaged, Lang::En) => "a text part is damaged in its encoding (base64 or quoted-printable)".into(),
+        (N::ShownAsInArchive, Lang::Nl) => "de tekst staat er zoals hij in het archief staat, omdat de opbouw van het bericht beschadigd is".into(),
+        (N::ShownAsInArchive, Lang::En) => "the text is shown as it stands in the archive, because the message's structure is damaged".into(),
+        (N::MboxWithoutFromLine, Lang::Nl) => "het archiefbestand begint niet met een scheidingsregel; het begin ervan is als één bericht gelezen".into(),
+        (N::MboxWithoutFromLine, Lang::En) => "the archive file does not start with a separator line; its beginning was read as one message".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every reading note is worded in both languages, differently, and
+    /// never as its code or its English log text in the Dutch report.
+    #[test]
+    fn every_reading_note_is_worded_in_both_languages() {
+        for note in ReadingNote::every_kind() {
+            let nl = reading_note(note, Lang::Nl);
+            let en = reading_note(note, Lang::En);
+            assert!(!nl.is_empty() && !en.is_empty(), "{note:?}");
+            assert_ne!(nl, en, "{note:?}");
+            assert_ne!(nl, note.to_string(), "{note:?}");
+            assert!(!nl.contains(note.code()), "{note:?}");
+        }
+    }
 
     /// Every attribute of the closed list has a label in both languages.
     #[test]

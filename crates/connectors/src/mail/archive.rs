@@ -17,7 +17,10 @@ use memchr::memmem;
 use memmap2::Mmap;
 
 use super::message::{analyse_with, Analysis};
-use super::scan::{contains_email, contains_token, prefilter, structure_problem, Needles, Verdict};
+use super::scan::{
+    contains_email, contains_token, prefilter, structure_problem, Doubt, Needles, Verdict,
+};
+use inzage_core::ReadingNote;
 
 /// How `>From ` lines of an mbox are unescaped.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
@@ -497,7 +500,10 @@ fn scan_chunk(
         look_at(
             &data[..first],
             location,
-            Some("the mbox does not start with a `From ` line".into()),
+            Some(Doubt::damage(
+                ReadingNote::MboxWithoutFromLine,
+                "the mbox does not start with a `From ` line",
+            )),
             needles,
             s,
             true,
@@ -613,7 +619,7 @@ pub fn unescape(message: &[u8], format: MboxFormat) -> Cow<'_, [u8]> {
 fn look_at(
     raw: &[u8],
     location: String,
-    problem: Option<String>,
+    problem: Option<Doubt>,
     needles: &Needles,
     s: &Search<'_>,
     mbox: bool,
@@ -635,7 +641,7 @@ fn look_at(
 fn look_at_message(
     raw: &[u8],
     location: String,
-    problem: Option<String>,
+    problem: Option<Doubt>,
     needles: &Needles,
     s: &Search<'_>,
     mbox: bool,
@@ -643,11 +649,11 @@ fn look_at_message(
 ) {
     let format = s.format;
     found.messages += 1;
-    let mut problems: Vec<String> = problem.into_iter().collect();
+    let mut doubts: Vec<Doubt> = problem.into_iter().collect();
     match prefilter(raw, needles) {
-        Verdict::Reject if problems.is_empty() => return,
+        Verdict::Reject if doubts.is_empty() => return,
         Verdict::Reject | Verdict::Candidate => {}
-        Verdict::Unsure(why) => problems.push(why),
+        Verdict::Unsure(doubt) => doubts.push(doubt),
     }
     if let Some(why) = beyond_limits(raw, &s.limits) {
         let mentions = contains_email(raw, &needles.emails) || contains_token(raw, &needles.tokens);
@@ -687,20 +693,21 @@ fn look_at_message(
     ) {
         Some(mut analysis) => {
             if analysis.matched() {
-                if problems.is_empty() {
-                    problems.extend(structure_problem(raw));
+                if doubts.is_empty() {
+                    doubts.extend(structure_problem(raw));
                 }
-                problems.append(&mut analysis.problems);
-                analysis.problems = problems;
+                analysis.notes = notes_of(&doubts, None, &analysis.notes);
                 found.hits.push(Hit { location, analysis });
-            } else if !problems.is_empty() && mentions() {
+            } else if !doubts.is_empty() && mentions() {
                 // Same damage, same answer: where the parser lost the text
                 // of a damaged structure, the text as it stands in the
                 // archive is read, and the message is kept with a note.
                 if recover(&text, &mut analysis, needles) {
-                    problems.push("the MIME structure is damaged: the text is shown as it stands in the archive".into());
-                    problems.append(&mut analysis.problems);
-                    analysis.problems = problems;
+                    analysis.notes = notes_of(
+                        &doubts,
+                        Some(ReadingNote::ShownAsInArchive),
+                        &analysis.notes,
+                    );
                     found.hits.push(Hit { location, analysis });
                 } else {
                     let id = analysis
@@ -711,7 +718,10 @@ fn look_at_message(
                     found.problems.push(Problem {
                         location,
                         line: None,
-                        reason: format!("{id}{}", problems.join("; ")),
+                        reason: format!(
+                            "{id}{}",
+                            doubts.iter().map(|d| d.why).collect::<Vec<_>>().join("; ")
+                        ),
                     });
                 }
             }
@@ -728,6 +738,27 @@ fn look_at_message(
             }
         }
     }
+}
+
+/// The notes of a kept message: the damage the walk met, then `extra`,
+/// then what the parser noticed, each once.
+fn notes_of(
+    doubts: &[Doubt],
+    extra: Option<ReadingNote>,
+    parsed: &[ReadingNote],
+) -> Vec<ReadingNote> {
+    let mut notes: Vec<ReadingNote> = Vec::new();
+    let all = doubts
+        .iter()
+        .filter_map(|d| d.damage)
+        .chain(extra)
+        .chain(parsed.iter().copied());
+    for note in all {
+        if !notes.contains(&note) {
+            notes.push(note);
+        }
+    }
+    notes
 }
 
 /// Reads the body of a message whose structure the parser could not

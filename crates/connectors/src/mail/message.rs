@@ -9,6 +9,7 @@
 //! decoded text body (text parts, HTML turned into text only when there is
 //! no text alternative; forwarded messages included; attachments excluded).
 
+use inzage_core::ReadingNote;
 use mail_parser::{Address, Message, MessageParser, MimeHeaders, PartType};
 use sha2::{Digest, Sha256};
 
@@ -48,8 +49,8 @@ pub struct Analysis {
     pub matched_emails: Vec<usize>,
     /// Indices (into the token list) of numbers that matched.
     pub matched_tokens: Vec<usize>,
-    /// Problems found while reading the message.
-    pub problems: Vec<String>,
+    /// Damage found while reading the message, in the order found.
+    pub notes: Vec<ReadingNote>,
 }
 
 impl Analysis {
@@ -64,7 +65,7 @@ impl Analysis {
 /// those of forwarded messages). The mail index keys a message on exactly
 /// these ([`index_words`]), so it finds what matching would.
 pub struct Readable {
-    /// Fields, text, attachments and problems.
+    /// Fields, text, attachments and notes.
     pub analysis: Analysis,
     /// Addresses of From, To, Cc, Bcc, Reply-To and Sender, also of
     /// forwarded messages, as parsed (trimmed).
@@ -92,9 +93,9 @@ pub fn read(raw: &[u8]) -> Option<Readable> {
         ..Analysis::default()
     };
     if a.message_id.is_none() {
-        a.problems.push("no Message-ID".into());
+        a.notes.push(ReadingNote::NoMessageId);
     }
-    a.text = body_text(&message, &mut a.problems);
+    a.text = body_text(&message, &mut a.notes);
     let mut addresses = Vec::new();
     let mut subjects = vec![a.subject.clone()];
     collect(&message, &mut addresses, &mut subjects, &mut a);
@@ -236,10 +237,8 @@ fn collect(
                     sha256: hex::encode(Sha256::digest(contents)),
                 });
                 if part.is_encoding_problem {
-                    a.problems.push(format!(
-                        "attachment {} could not be decoded; listed as it stands",
-                        n + 1
-                    ));
+                    a.notes
+                        .push(ReadingNote::AttachmentUndecodable { attachment: n + 1 });
                 }
             }
         }
@@ -248,12 +247,12 @@ fn collect(
 
 /// The text body: text parts (HTML turned into text when it is the only
 /// body), then every forwarded message with its headers.
-fn body_text(m: &Message<'_>, problems: &mut Vec<String>) -> String {
+fn body_text(m: &Message<'_>, notes: &mut Vec<ReadingNote>) -> String {
     let mut text = String::new();
     for i in 0..m.text_body_count() {
         if let Some(t) = m.body_text(i) {
             if t.contains('\u{FFFD}') {
-                problems.push("invalid characters in the text (replaced by \u{FFFD})".into());
+                notes.push(ReadingNote::InvalidCharacters);
             }
             if !text.is_empty() && !text.ends_with('\n') {
                 text.push('\n');
@@ -263,10 +262,7 @@ fn body_text(m: &Message<'_>, problems: &mut Vec<String>) -> String {
     }
     for (i, part) in m.text_bodies().enumerate() {
         if part.is_encoding_problem {
-            problems.push(format!(
-                "text part {} could not be decoded; shown as it stands",
-                i + 1
-            ));
+            notes.push(ReadingNote::TextPartUndecodable { part: i + 1 });
         }
     }
     // text that mail-parser recovered from a broken structure (a multipart
@@ -277,7 +273,7 @@ fn body_text(m: &Message<'_>, problems: &mut Vec<String>) -> String {
                 .content_type()
                 .is_some_and(|ct| ct.ctype().eq_ignore_ascii_case("multipart"));
             if declared_multipart {
-                problems.push("broken MIME structure: the boundary announced is not used; the text is shown as it stands".into());
+                notes.push(ReadingNote::BoundaryUnused);
                 if !text.is_empty() && !text.ends_with('\n') {
                     text.push('\n');
                 }
@@ -307,7 +303,7 @@ fn body_text(m: &Message<'_>, problems: &mut Vec<String>) -> String {
                 "Onderwerp: {}\n\n",
                 inner.subject().unwrap_or_default()
             ));
-            text.push_str(&body_text(inner, problems));
+            text.push_str(&body_text(inner, notes));
         }
     }
     text

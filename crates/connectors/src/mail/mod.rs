@@ -499,6 +499,16 @@ fn text_or_null(s: &str) -> Value {
     }
 }
 
+/// The notes of a message as a list the report words in its language;
+/// null when there are none.
+fn notes_or_null(notes: &[inzage_core::ReadingNote]) -> Value {
+    if notes.is_empty() {
+        Value::Null
+    } else {
+        Value::List(notes.iter().copied().map(Value::Note).collect())
+    }
+}
+
 fn record(
     source: &str,
     spec: &DatasetSpec,
@@ -534,7 +544,7 @@ fn record(
         text_or_null(&a.text),
         text_or_null(&bijlagen),
         text_or_null(&via),
-        text_or_null(&a.problems.join("; ")),
+        notes_or_null(&a.notes),
     ];
     let fields = FIELDS
         .iter()

@@ -26,6 +26,7 @@
 //! message a candidate, with the reason, so that the exact parser decides
 //! and the problem can be reported.
 
+use inzage_core::ReadingNote;
 use memchr::memmem;
 
 /// What a request looks for, prepared for byte search.
@@ -89,9 +90,36 @@ pub enum Verdict {
     Reject,
     /// A requested identifier was seen (exact matching decides).
     Candidate,
-    /// The structure is not understood; parse it fully. The reason is a
-    /// problem worth reporting when the message concerns the subject.
-    Unsure(String),
+    /// The structure is not understood; parse it fully. When the doubt is
+    /// damage, it is worth a note when the message concerns the subject.
+    Unsure(Doubt),
+}
+
+/// Why the walk is unsure of a message: what it met (in English, for the
+/// review list) and, when that is damage rather than a form the walk does
+/// not follow, the note the tenant is shown beside the message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Doubt {
+    /// What the walk met.
+    pub why: &'static str,
+    /// The damage, when it is damage.
+    pub damage: Option<ReadingNote>,
+}
+
+impl Doubt {
+    /// Damage in the message: worth a note beside it.
+    pub fn damage(note: ReadingNote, why: &'static str) -> Doubt {
+        Doubt {
+            why,
+            damage: Some(note),
+        }
+    }
+
+    /// A form the walk does not follow, valid as far as it knows: the full
+    /// parse decides, and the tenant is not told of it.
+    pub fn unusual(why: &'static str) -> Doubt {
+        Doubt { why, damage: None }
+    }
 }
 
 /// Mail-parser follows at most this many encoded nested messages.
@@ -111,7 +139,7 @@ pub fn prefilter(message: &[u8], needles: &Needles) -> Verdict {
 
 /// The structural problem of a message, if the walk finds one (for the
 /// note on a message that matched before the walk got that far).
-pub fn structure_problem(message: &[u8]) -> Option<String> {
+pub fn structure_problem(message: &[u8]) -> Option<Doubt> {
     match walk(message, &Needles::default(), MAX_ENCODED_DEPTH) {
         Flow::Unsure(why) => Some(why),
         _ => None,
@@ -137,12 +165,15 @@ pub fn is_clean(message: &[u8]) -> bool {
 enum Flow {
     Hit,
     Done,
-    Unsure(String),
+    Unsure(Doubt),
 }
 
 macro_rules! unsure {
-    ($($arg:tt)*) => {
-        return Flow::Unsure(format!($($arg)*))
+    (damage $note:ident, $why:literal) => {
+        return Flow::Unsure(Doubt::damage(ReadingNote::$note, $why))
+    };
+    (unusual $why:literal) => {
+        return Flow::Unsure(Doubt::unusual($why))
     };
 }
 
@@ -158,7 +189,7 @@ struct Head<'a> {
 }
 
 /// Reads a header block starting at `pos`. `Err` when a line is not a header.
-fn read_head(data: &[u8], pos: usize) -> Result<Head<'_>, String> {
+fn read_head(data: &[u8], pos: usize) -> Result<Head<'_>, Doubt> {
     let mut head = Head {
         block: (pos, pos),
         ..Head::default()
@@ -188,7 +219,10 @@ fn read_head(data: &[u8], pos: usize) -> Result<Head<'_>, String> {
         }
         if line[0] == b' ' || line[0] == b'\t' {
             if current.is_none() && at == pos {
-                return Err("the header block starts with a continuation line".into());
+                return Err(Doubt::damage(
+                    ReadingNote::StructureDamaged,
+                    "the header block starts with a continuation line",
+                ));
             }
             at = next;
             continue;
@@ -197,14 +231,17 @@ fn read_head(data: &[u8], pos: usize) -> Result<Head<'_>, String> {
             finish(data, name, start, at, &mut head)?;
         }
         let Some(colon) = memchr::memchr(b':', line) else {
-            return Err(format!(
-                "header line without a colon at byte {} of the message",
-                at
+            return Err(Doubt::damage(
+                ReadingNote::StructureDamaged,
+                "a header line without a colon",
             ));
         };
         let name = trim(&line[..colon]);
         if name.is_empty() || name.iter().any(|b| *b <= b' ' || *b >= 127) {
-            return Err(format!("malformed header name at byte {at} of the message"));
+            return Err(Doubt::damage(
+                ReadingNote::StructureDamaged,
+                "a malformed header name",
+            ));
         }
         current = Some((name, at + colon + 1));
         at = next;
@@ -217,11 +254,11 @@ fn finish<'a>(
     start: usize,
     end: usize,
     head: &mut Head<'a>,
-) -> Result<(), String> {
+) -> Result<(), Doubt> {
     let value = trim(&data[start..end]);
     if name.eq_ignore_ascii_case(b"content-type") {
         if head.content_type.is_some() {
-            return Err("two Content-Type headers".to_string());
+            return Err(Doubt::unusual("two Content-Type headers"));
         }
         head.content_type = Some(value);
     } else if name.eq_ignore_ascii_case(b"content-transfer-encoding") {
@@ -250,16 +287,16 @@ struct ContentType<'a> {
     charset: Option<&'a [u8]>,
 }
 
-fn parse_content_type(value: &[u8]) -> Result<ContentType<'_>, String> {
+fn parse_content_type(value: &[u8]) -> Result<ContentType<'_>, Doubt> {
     if value.contains(&b'(') {
-        return Err("comment inside Content-Type".into());
+        return Err(Doubt::unusual("comment inside Content-Type"));
     }
     let mut parts = split_params(value);
     let first = parts.next().unwrap_or_default();
     if trim(first).is_empty() || first.contains(&b'"') {
         // mail-parser reads these as no type (text/plain) or unquotes them:
         // leave the decision to the full parse.
-        return Err("empty or quoted Content-Type".into());
+        return Err(Doubt::unusual("empty or quoted Content-Type"));
     }
     let (t, s) = match memchr::memchr(b'/', first) {
         Some(i) => (trim(&first[..i]), trim(&first[i + 1..])),
@@ -280,18 +317,20 @@ fn parse_content_type(value: &[u8]) -> Result<ContentType<'_>, String> {
         if val.len() >= 2 && val[0] == b'"' && val[val.len() - 1] == b'"' {
             val = &val[1..val.len() - 1];
             if val.contains(&b'\\') {
-                return Err("escaped character in a quoted Content-Type parameter".into());
+                return Err(Doubt::unusual(
+                    "escaped character in a quoted Content-Type parameter",
+                ));
             }
         }
         if name.contains(&b'*') {
             if name.len() > 8 && name[..8].eq_ignore_ascii_case(b"boundary") {
-                return Err("RFC 2231 boundary parameter".into());
+                return Err(Doubt::unusual("RFC 2231 boundary parameter"));
             }
             continue;
         }
         if name.eq_ignore_ascii_case(b"boundary") {
             if ct.boundary.is_some() {
-                return Err("two boundary parameters".into());
+                return Err(Doubt::unusual("two boundary parameters"));
             }
             ct.boundary = Some(val.to_vec());
         } else if name.eq_ignore_ascii_case(b"charset") {
@@ -337,7 +376,7 @@ enum Cte {
     QuotedPrintable,
 }
 
-fn cte_of(value: Option<&[u8]>) -> Result<Cte, String> {
+fn cte_of(value: Option<&[u8]>) -> Result<Cte, Doubt> {
     let Some(v) = value else {
         return Ok(Cte::None);
     };
@@ -351,7 +390,7 @@ fn cte_of(value: Option<&[u8]>) -> Result<Cte, String> {
     {
         Ok(Cte::None)
     } else {
-        Err("unusual Content-Transfer-Encoding".into())
+        Err(Doubt::unusual("unusual Content-Transfer-Encoding"))
     }
 }
 
@@ -370,7 +409,7 @@ fn walk(data: &[u8], needles: &Needles, depth: usize) -> Flow {
     loop {
         let head = match read_head(data, pos) {
             Ok(h) => h,
-            Err(why) => unsure!("{why}"),
+            Err(why) => return Flow::Unsure(why),
         };
         if message_header {
             if let Some(flow) = check_message_header(&data[head.block.0..head.block.1], needles) {
@@ -381,7 +420,7 @@ fn walk(data: &[u8], needles: &Needles, depth: usize) -> Flow {
         let parent_digest = stack.last().is_some_and(|l| l.digest);
         let ct = match head.content_type.map(parse_content_type).transpose() {
             Ok(ct) => ct,
-            Err(why) => unsure!("{why}"),
+            Err(why) => return Flow::Unsure(why),
         };
         let mut kind = match &ct {
             None if parent_digest => Kind::Message,
@@ -399,7 +438,7 @@ fn walk(data: &[u8], needles: &Needles, depth: usize) -> Flow {
         };
         let cte = match cte_of(head.cte) {
             Ok(c) => c,
-            Err(why) => unsure!("{why}"),
+            Err(why) => return Flow::Unsure(why),
         };
         if let Kind::Multipart { digest } = kind {
             match ct.as_ref().and_then(|c| c.boundary.as_ref()) {
@@ -415,21 +454,21 @@ fn walk(data: &[u8], needles: &Needles, depth: usize) -> Flow {
                                     pos = next;
                                     continue;
                                 }
-                                Ok(None) => unsure!("empty multipart"),
-                                Err(why) => unsure!("{why}"),
+                                Ok(None) => unsure!(damage StructureDamaged, "empty multipart"),
+                                Err(why) => return Flow::Unsure(why),
                             }
                         }
                         // mail-parser reads it as text then
                         None => kind = Kind::Text { html: false },
                     }
                 }
-                _ => unsure!("multipart without a boundary"),
+                _ => unsure!(damage StructureDamaged, "multipart without a boundary"),
             }
         }
         if kind == Kind::Message && cte == Cte::None {
             if head.body <= pos || head.body >= data.len() {
                 // no progress: a nested message cut off before it starts
-                unsure!("a nested message ends before its content (truncated?)");
+                unsure!(damage Truncated, "a nested message ends before its content (truncated?)");
             }
             // a nested message in the stream: its headers come next
             message_header = true;
@@ -441,7 +480,9 @@ fn walk(data: &[u8], needles: &Needles, depth: usize) -> Flow {
             None => (data.len(), None),
             Some(level) => match memmem::find(&data[head.body..], &level.delimiter) {
                 Some(i) => (head.body + i, Some(head.body + i + level.delimiter.len())),
-                None => unsure!("a MIME boundary is never closed (truncated message?)"),
+                None => {
+                    unsure!(damage Truncated, "a MIME boundary is never closed (truncated message?)")
+                }
             },
         };
         let body = &data[head.body..end];
@@ -453,17 +494,17 @@ fn walk(data: &[u8], needles: &Needles, depth: usize) -> Flow {
                     match text_contains(body, cte, charset, html, needles) {
                         Ok(true) => return Flow::Hit,
                         Ok(false) => {}
-                        Err(why) => unsure!("{why}"),
+                        Err(why) => return Flow::Unsure(why),
                     }
                 }
             }
             Kind::Message => {
                 if depth == 0 {
-                    unsure!("encoded messages nested too deep");
+                    unsure!(unusual "encoded messages nested too deep");
                 }
                 let decoded = match decode(body, cte) {
                     Ok(d) => d,
-                    Err(why) => unsure!("{why}"),
+                    Err(why) => return Flow::Unsure(why),
                 };
                 match walk(&decoded, needles, depth - 1) {
                     Flow::Done => {}
@@ -483,7 +524,9 @@ fn walk(data: &[u8], needles: &Needles, depth: usize) -> Flow {
                 };
                 match memmem::find(&data[at..], &parent.delimiter) {
                     Some(i) => at += i + parent.delimiter.len(),
-                    None => unsure!("a MIME boundary is never closed (truncated message?)"),
+                    None => {
+                        unsure!(damage Truncated, "a MIME boundary is never closed (truncated message?)")
+                    }
                 }
                 continue;
             }
@@ -492,8 +535,10 @@ fn walk(data: &[u8], needles: &Needles, depth: usize) -> Flow {
                     pos = next;
                     break;
                 }
-                Ok(None) => unsure!("a MIME delimiter at the very end (truncated message?)"),
-                Err(why) => unsure!("{why}"),
+                Ok(None) => {
+                    unsure!(damage Truncated, "a MIME delimiter at the very end (truncated message?)")
+                }
+                Err(why) => return Flow::Unsure(why),
             }
         }
     }
@@ -502,7 +547,7 @@ fn walk(data: &[u8], needles: &Needles, depth: usize) -> Flow {
 /// After `--boundary` (not closing): skip to the start of the next line.
 /// `Err` when the delimiter is followed by other text (a prefix of a longer
 /// string), `Ok(None)` at the end of the data.
-fn after_delimiter(data: &[u8], at: usize) -> Result<Option<usize>, String> {
+fn after_delimiter(data: &[u8], at: usize) -> Result<Option<usize>, Doubt> {
     let rest = &data[at..];
     match memchr::memchr(b'\n', rest) {
         None => Ok(None),
@@ -510,7 +555,7 @@ fn after_delimiter(data: &[u8], at: usize) -> Result<Option<usize>, String> {
             if rest[..i].iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
                 Ok(Some(at + i + 1))
             } else {
-                Err("text after a MIME delimiter".into())
+                Err(Doubt::unusual("text after a MIME delimiter"))
             }
         }
     }
@@ -632,7 +677,7 @@ fn text_contains(
     charset: Option<&[u8]>,
     html: bool,
     needles: &Needles,
-) -> Result<bool, String> {
+) -> Result<bool, Doubt> {
     let decoded = decode(body, cte)?;
     let text: String = match charset.and_then(mail_parser::decoders::charsets::map::charset_decoder)
     {
@@ -651,7 +696,7 @@ fn text_contains(
 
 /// Decodes a transfer encoding strictly: anything mail-parser might read
 /// differently is an error (and the message a candidate).
-fn decode(body: &[u8], cte: Cte) -> Result<std::borrow::Cow<'_, [u8]>, String> {
+fn decode(body: &[u8], cte: Cte) -> Result<std::borrow::Cow<'_, [u8]>, Doubt> {
     match cte {
         Cte::None => Ok(body.into()),
         Cte::Base64 => base64(body).map(Into::into),
@@ -670,7 +715,7 @@ fn b64_value(b: u8) -> Option<u8> {
     }
 }
 
-fn base64(body: &[u8]) -> Result<Vec<u8>, String> {
+fn base64(body: &[u8]) -> Result<Vec<u8>, Doubt> {
     let mut out = Vec::with_capacity(body.len() / 4 * 3);
     let mut acc: u32 = 0;
     let mut bits = 0;
@@ -685,10 +730,16 @@ fn base64(body: &[u8]) -> Result<Vec<u8>, String> {
             _ => {}
         }
         let Some(v) = b64_value(b) else {
-            return Err("invalid base64 in a text part".into());
+            return Err(Doubt::damage(
+                ReadingNote::EncodingDamaged,
+                "invalid base64 in a text part",
+            ));
         };
         if ended {
-            return Err("base64 continues after its padding".into());
+            return Err(Doubt::damage(
+                ReadingNote::EncodingDamaged,
+                "base64 continues after its padding",
+            ));
         }
         acc = (acc << 6) | v as u32;
         bits += 6;
@@ -704,7 +755,7 @@ fn hex(b: u8) -> Option<u8> {
     (b as char).to_digit(16).map(|d| d as u8)
 }
 
-fn quoted_printable(body: &[u8]) -> Result<Vec<u8>, String> {
+fn quoted_printable(body: &[u8]) -> Result<Vec<u8>, Doubt> {
     let mut out = Vec::with_capacity(body.len());
     let mut i = 0;
     while i < body.len() {
@@ -734,7 +785,12 @@ fn quoted_printable(body: &[u8]) -> Result<Vec<u8>, String> {
                 out.push(h << 4 | l);
                 i += 2;
             }
-            _ => return Err("invalid quoted-printable escape in a text part".into()),
+            _ => {
+                return Err(Doubt::damage(
+                    ReadingNote::EncodingDamaged,
+                    "invalid quoted-printable escape in a text part",
+                ))
+            }
         }
     }
     Ok(out)

@@ -410,6 +410,21 @@ fn opmerking(r: &inzage_core::Record) -> String {
         .unwrap_or_default()
 }
 
+/// The notes on a mail record, as the closed list the report words.
+fn notes(r: &inzage_core::Record) -> Vec<inzage_core::ReadingNote> {
+    match r.get("opmerking") {
+        Some(inzage_core::Value::List(items)) => items
+            .iter()
+            .map(|v| match v {
+                inzage_core::Value::Note(n) => *n,
+                other => panic!("not a note: {other:?}"),
+            })
+            .collect(),
+        Some(inzage_core::Value::Null) | None => Vec::new(),
+        Some(other) => panic!("opmerking is not a list of notes: {other:?}"),
+    }
+}
+
 #[test]
 fn records_carry_the_fields_and_what_matched() {
     let dir = tempfile::tempdir().unwrap();
@@ -465,8 +480,38 @@ fn a_truncated_message_is_reported_and_the_rest_continues() {
     let out = fetch(vec![p.clone()], &[(IdentifierKind::Email, ME)]);
     assert_eq!(out.records.len(), 4, "the truncated one matched too");
     let r = out.records.iter().find(|r| r.key == "cut@x").unwrap();
-    assert!(opmerking(r).contains("never closed"), "{}", opmerking(r));
+    assert_eq!(
+        notes(r)[0],
+        inzage_core::ReadingNote::Truncated,
+        "{:?}",
+        notes(r)
+    );
     assert!(r.location.starts_with(&p.display().to_string()));
+    let whole = out.records.iter().find(|r| r.key != "cut@x").unwrap();
+    assert!(notes(whole).is_empty(), "{}", opmerking(whole));
+}
+
+#[test]
+fn a_form_the_prefilter_does_not_follow_is_no_note_on_a_sound_message() {
+    // An RFC 2231 boundary parameter: valid, the prefilter is unsure and the
+    // full parse decides; the tenant must not read of damage there is not.
+    let dir = tempfile::tempdir().unwrap();
+    let unusual = msg("rfc2231@x", ME, "Subject: Gewoon\nContent-Type: multipart/mixed; boundary*=\"zz\"\n\n--zz\nContent-Type: text/plain\n\nHallo.\n--zz--\n");
+    let doubt = super::scan::structure_problem(unusual.as_bytes());
+    assert_eq!(
+        doubt.map(|d| d.damage),
+        Some(None),
+        "the prefilter is unsure, without damage"
+    );
+    let p = write(dir.path(), "a.mbox", mbox(&[unusual]).as_bytes());
+    let out = fetch(vec![p], &[(IdentifierKind::Email, ME)]);
+    let r = out.records.iter().find(|r| r.key == "rfc2231@x").unwrap();
+    assert_eq!(
+        r.get("opmerking"),
+        Some(&inzage_core::Value::Null),
+        "{}",
+        opmerking(r)
+    );
 }
 
 #[test]
@@ -486,11 +531,7 @@ fn invalid_utf8_is_replaced_and_noted() {
         .as_text()
         .unwrap()
         .contains("en verder"));
-    assert!(
-        opmerking(r).contains("invalid characters"),
-        "{}",
-        opmerking(r)
-    );
+    assert_eq!(notes(r), [inzage_core::ReadingNote::InvalidCharacters]);
     assert_eq!(out.records.len(), 2);
 }
 
@@ -806,7 +847,12 @@ fn unclosed_and_cut_off_messages_are_kept_alike_with_a_note() {
         out.review
     );
     for r in &out.records {
-        assert!(!opmerking(r).is_empty(), "{} has a note", r.key);
+        assert!(
+            notes(r).contains(&inzage_core::ReadingNote::Truncated),
+            "{} is noted as cut off: {:?}",
+            r.key,
+            notes(r)
+        );
     }
     assert!(out.review.is_empty(), "{:?}", out.review);
 }

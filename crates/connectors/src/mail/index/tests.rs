@@ -64,10 +64,7 @@ fn summary(f: &Found) -> Vec<String> {
         .map(|h| {
             format!(
                 "{} {:?} {:?} {:?}",
-                h.location,
-                h.analysis.matched_emails,
-                h.analysis.matched_tokens,
-                h.analysis.problems
+                h.location, h.analysis.matched_emails, h.analysis.matched_tokens, h.analysis.notes
             )
         })
         .collect();
