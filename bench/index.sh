@@ -14,7 +14,8 @@ cd "$(dirname "$0")/.."
 SIZE=${SIZE:-1G}
 src=bench/out/mail-$SIZE
 if [ ! -s "$src/mail/archive.mbox" ]; then SIZES=$SIZE RUNS=1 PYTHON=0 bench/mail.sh >&2; fi
-cargo build --release -q -p inzage -p inzage-connectors --example mail_scan
+cargo build --release -q
+cargo build --release -q -p inzage-connectors --example mail_scan
 work=bench/out/index-$SIZE
 rm -rf "$work"; mkdir -p "$work"
 cp "$src/mail/archive.mbox" "$work/archive.mbox"

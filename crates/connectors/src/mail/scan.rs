@@ -130,7 +130,7 @@ pub fn prefilter(message: &[u8], needles: &Needles) -> Verdict {
     if needles.is_empty() {
         return Verdict::Reject;
     }
-    match walk(message, needles, MAX_ENCODED_DEPTH) {
+    match walk(message, needles, MAX_ENCODED_DEPTH, None) {
         Flow::Hit => Verdict::Candidate,
         Flow::Done => Verdict::Reject,
         Flow::Unsure(why) => Verdict::Unsure(why),
@@ -140,7 +140,7 @@ pub fn prefilter(message: &[u8], needles: &Needles) -> Verdict {
 /// The structural problem of a message, if the walk finds one (for the
 /// note on a message that matched before the walk got that far).
 pub fn structure_problem(message: &[u8]) -> Option<Doubt> {
-    match walk(message, &Needles::default(), MAX_ENCODED_DEPTH) {
+    match walk(message, &Needles::default(), MAX_ENCODED_DEPTH, None) {
         Flow::Unsure(why) => Some(why),
         _ => None,
     }
@@ -152,6 +152,16 @@ pub fn structure_problem(message: &[u8]) -> Option<Doubt> {
 /// matcher alone decides. The mail index keys such a message on what the
 /// matcher reads; any other message it marks to be looked at every time.
 pub fn is_clean(message: &[u8]) -> bool {
+    binary_bodies(message).is_some()
+}
+
+/// For a clean message ([`is_clean`]), the byte ranges of the bodies of its
+/// binary leaf parts (attachments that are neither text nor a message), in
+/// order; `None` for a message that is not clean. Nothing the exact matcher
+/// reads stands in those ranges (their headers stay outside them), so the
+/// mail index keys a message with them left out, without decoding and
+/// hashing attachments it never searches.
+pub fn binary_bodies(message: &[u8]) -> Option<Vec<(usize, usize)>> {
     // A needle no text can hold (0xFF never occurs in UTF-8), so that every
     // text part is decoded and nothing is found.
     let never = Needles {
@@ -159,7 +169,11 @@ pub fn is_clean(message: &[u8]) -> bool {
         tokens: vec![vec![0xFF; 64]],
         body_emails: false,
     };
-    matches!(walk(message, &never, MAX_ENCODED_DEPTH), Flow::Done)
+    let mut ranges = Vec::new();
+    match walk(message, &never, MAX_ENCODED_DEPTH, Some(&mut ranges)) {
+        Flow::Done => Some(ranges),
+        _ => None,
+    }
 }
 
 enum Flow {
@@ -402,7 +416,14 @@ struct Level {
 }
 
 /// Walks one message (or decoded nested message) as mail-parser's stream does.
-fn walk(data: &[u8], needles: &Needles, depth: usize) -> Flow {
+/// `binaries`, when given, collects the body ranges of binary leaf parts of
+/// `data` itself (not of encoded nested messages, which are other bytes).
+fn walk(
+    data: &[u8],
+    needles: &Needles,
+    depth: usize,
+    mut binaries: Option<&mut Vec<(usize, usize)>>,
+) -> Flow {
     let mut stack: Vec<Level> = Vec::new();
     let mut pos = 0usize;
     let mut message_header = true;
@@ -487,7 +508,12 @@ fn walk(data: &[u8], needles: &Needles, depth: usize) -> Flow {
         };
         let body = &data[head.body..end];
         match kind {
-            Kind::Binary | Kind::Multipart { .. } => {}
+            Kind::Binary => {
+                if let Some(ranges) = binaries.as_deref_mut() {
+                    ranges.push((head.body, end));
+                }
+            }
+            Kind::Multipart { .. } => {}
             Kind::Text { html } => {
                 if needles.search_text() {
                     let charset = ct.as_ref().and_then(|c| c.charset);
@@ -506,7 +532,7 @@ fn walk(data: &[u8], needles: &Needles, depth: usize) -> Flow {
                     Ok(d) => d,
                     Err(why) => return Flow::Unsure(why),
                 };
-                match walk(&decoded, needles, depth - 1) {
+                match walk(&decoded, needles, depth - 1, None) {
                     Flow::Done => {}
                     other => return other,
                 }

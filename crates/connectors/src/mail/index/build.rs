@@ -12,7 +12,7 @@ use sqlx::Row;
 use super::{email_key, open, settings, stamp, token_key, IndexError, Stamp};
 use crate::mail::archive::{beyond_limits, map, mbox_messages, message_files, unescape};
 use crate::mail::message::{index_words, read, text_addresses};
-use crate::mail::scan::is_clean;
+use crate::mail::scan::binary_bodies;
 use crate::mail::{MailConfig, Source, CHUNK};
 
 /// What an update did.
@@ -46,15 +46,16 @@ fn key_message(raw: &[u8], mbox: bool, junk: bool, config: &MailConfig) -> Entry
     let keyed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         if junk
             || raw.iter().all(u8::is_ascii_whitespace)
-            || !is_clean(raw)
             || beyond_limits(raw, &config.limits).is_some()
         {
             return None;
         }
+        let binaries = binary_bodies(raw)?;
+        let raw = without(raw, &binaries);
         let text = if mbox {
-            unescape(raw, config.mbox_format)
+            unescape(&raw, config.mbox_format).into_owned().into()
         } else {
-            raw.into()
+            raw
         };
         let r = read(&text)?;
         let mut keys: Vec<String> = r.addresses.iter().map(|a| email_key(a)).collect();
@@ -82,13 +83,31 @@ fn key_message(raw: &[u8], mbox: bool, junk: bool, config: &MailConfig) -> Entry
     }
 }
 
+/// The message with the given ranges (in order, not overlapping) left out.
+fn without<'a>(raw: &'a [u8], ranges: &[(usize, usize)]) -> std::borrow::Cow<'a, [u8]> {
+    if ranges.is_empty() {
+        return raw.into();
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    let mut at = 0;
+    for &(start, end) in ranges {
+        out.extend_from_slice(&raw[at..start]);
+        at = end;
+    }
+    out.extend_from_slice(&raw[at..]);
+    out.into()
+}
+
 /// Keys the messages of an mbox from `from` on, in pieces over `threads`
 /// workers. Returns the entries in offset order.
 fn key_mbox(data: &[u8], from: usize, threads: usize, config: &MailConfig) -> Vec<Entry> {
+    // Pieces small enough that a small append is keyed on every worker too.
+    let piece =
+        CHUNK.min(((data.len() - from.min(data.len())) / (threads.max(1) * 4)).max(1 << 20));
     let mut pieces = Vec::new();
     let mut start = from;
     while start < data.len() {
-        let end = (start + CHUNK).min(data.len());
+        let end = (start + piece).min(data.len());
         pieces.push((start, end));
         start = end;
     }
@@ -348,27 +367,69 @@ pub async fn update(config: &MailConfig, threads: usize) -> Result<UpdateStats, 
 /// Rows per multi-row INSERT (SQLite allows 32,766 bound values).
 const BATCH: usize = 500;
 
+/// Writes the entries of one file: messages in multi-row INSERTs with ids
+/// handed out here (one round trip per batch, not per message), then
+/// their keys.
 async fn write_entries(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     file: i64,
     entries: &[Entry],
 ) -> Result<(), sqlx::Error> {
-    let mut pairs: Vec<(&str, i64)> = Vec::new();
-    for e in entries {
-        // A message indexed before (the last one of a grown mbox) keeps its
-        // id and gains the keys it now has: extra keys only add candidates.
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO messages (file, offset, flagged) VALUES (?, ?, ?)
-             ON CONFLICT (file, offset) DO UPDATE SET flagged = max(flagged, excluded.flagged)
-             RETURNING id",
-        )
-        .bind(file)
-        .bind(e.offset as i64)
-        .bind(e.flagged)
+    let Some(first) = entries.first() else {
+        return Ok(());
+    };
+    // A message indexed before (the last one of a grown mbox) keeps its id
+    // and gains the keys it now has: extra keys only add candidates.
+    let known: std::collections::HashMap<i64, i64> = sqlx::query_as::<_, (i64, i64)>(
+        "SELECT offset, id FROM messages WHERE file = ? AND offset >= ?",
+    )
+    .bind(file)
+    .bind(first.offset as i64)
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
+    .collect();
+    let mut next: i64 = sqlx::query_scalar("SELECT coalesce(max(id), 0) + 1 FROM messages")
         .fetch_one(&mut **tx)
         .await?;
+    let mut ids = Vec::with_capacity(entries.len());
+    let mut new: Vec<(i64, &Entry)> = Vec::new();
+    for e in entries {
+        match known.get(&(e.offset as i64)) {
+            Some(&id) => {
+                sqlx::query("UPDATE messages SET flagged = max(flagged, ?) WHERE id = ?")
+                    .bind(e.flagged)
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+                ids.push(id);
+            }
+            None => {
+                ids.push(next);
+                new.push((next, e));
+                next += 1;
+            }
+        }
+    }
+    for batch in new.chunks(BATCH * 2) {
+        let mut sql = String::from("INSERT INTO messages (id, file, offset, flagged) VALUES ");
+        for i in 0..batch.len() {
+            sql.push_str(if i == 0 {
+                "(?, ?, ?, ?)"
+            } else {
+                ", (?, ?, ?, ?)"
+            });
+        }
+        let mut q = sqlx::query(&sql);
+        for (id, e) in batch {
+            q = q.bind(*id).bind(file).bind(e.offset as i64).bind(e.flagged);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    let mut pairs: Vec<(&str, i64)> = Vec::new();
+    for (e, id) in entries.iter().zip(ids) {
         pairs.extend(e.keys.iter().map(|k| (k.as_str(), id)));
-        if pairs.len() >= BATCH {
+        if pairs.len() >= BATCH * 4 {
             insert_keys(tx, &pairs).await?;
             pairs.clear();
         }

@@ -142,18 +142,87 @@ fn with_addresses_in_the_text_the_index_still_gives_the_scans_answer() {
     );
 }
 
+/// Every key the exact matcher can find a message by, from a full parse
+/// of every message of the archive (attachments decoded and all): the
+/// oracle the index is held to, independent of how the index keys.
+fn matcher_keys(c: &MailConfig) -> Vec<String> {
+    let mut keys = std::collections::BTreeSet::new();
+    for source in c.sources().unwrap() {
+        let crate::mail::Source::Mbox(path) = source else {
+            continue;
+        };
+        let data = std::fs::read(&path).unwrap();
+        for (_, raw, _) in crate::mail::archive::mbox_messages(&data, 0) {
+            let text = crate::mail::archive::unescape(raw, c.mbox_format);
+            let Some(r) = crate::mail::message::read(&text) else {
+                continue;
+            };
+            keys.extend(r.addresses.iter().map(|a| email_key(a)));
+            for s in r.subjects.iter().chain([&r.analysis.text]) {
+                keys.extend(crate::mail::message::index_words(s).map(|w| token_key(&w)));
+            }
+            if c.body_emails() {
+                keys.extend(crate::mail::message::text_addresses(&r.analysis.text).map(email_key));
+            }
+        }
+    }
+    keys.into_iter().collect()
+}
+
+/// The keys to ask: what the index holds and what the matcher can find.
+fn keys_to_ask(c: &MailConfig) -> Vec<String> {
+    let mut keys = all_keys(c);
+    keys.extend(matcher_keys(c));
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+fn ask(key: &str) -> (Vec<String>, Vec<String>) {
+    match key.split_once(':').unwrap() {
+        ("e", a) => (vec![a.to_string()], vec![]),
+        (_, t) => (vec![], vec![t.to_string()]),
+    }
+}
+
+/// On a large archive (the benchmark's, `INZAGE_INDEX_ARCHIVE=path.mbox`,
+/// run by bench/index.sh): the index gives the full scan's answer for a
+/// spread of 100 keys the matcher can find messages by. Without the
+/// variable there is nothing to compare, and the test says so.
+#[test]
+fn on_a_large_archive_the_index_gives_the_scans_answer() {
+    let Some(archive) = std::env::var_os("INZAGE_INDEX_ARCHIVE") else {
+        eprintln!("INZAGE_INDEX_ARCHIVE is not set: run bench/index.sh to compare on its archive");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = config(dir.path());
+    c.paths = vec![PathBuf::from(&archive).display().to_string()];
+    rt().block_on(update(&c, 2)).unwrap();
+    let keys = matcher_keys(&c);
+    let step = (keys.len() / 100).max(1);
+    let mut hits = 0;
+    for key in keys.iter().step_by(step) {
+        let (emails, tokens) = ask(key);
+        hits += same_answer(&c, &emails, &tokens);
+    }
+    assert!(hits >= keys.len() / step, "every key finds a message");
+    eprintln!(
+        "{} keys of {} compared, {hits} messages found alike",
+        keys.len().div_ceil(step),
+        keys.len()
+    );
+}
+
 fn every_key_gives_the_scans_answer(c: &MailConfig) {
     let c = c.clone();
     let stats = rt().block_on(update(&c, 2)).unwrap();
     assert!(stats.messages > 50, "{stats:?}");
-    let keys = all_keys(&c);
+    let keys = keys_to_ask(&c);
     assert!(keys.len() > 100, "{}", keys.len());
     let mut hits = 0;
     for key in &keys {
-        let (emails, tokens) = match key.split_once(':').unwrap() {
-            ("e", a) => (vec![a.to_string()], vec![]),
-            (_, t) => (vec![], vec![t.to_string()]),
-        };
+        let (emails, tokens) = ask(key);
         hits += same_answer(&c, &emails, &tokens);
     }
     assert!(hits >= keys.len(), "every key finds its message");
@@ -279,4 +348,55 @@ fn the_connector_uses_a_fresh_index_and_scans_past_a_stale_one() {
         stale.notes
     );
     assert_eq!(keys(&stale), keys(&fresh));
+}
+
+/// Messages whose attachments stand before, between and after the parts the
+/// matcher reads: the index leaves attachment bodies out when it keys a
+/// message, and still finds every key the matcher can.
+#[test]
+fn attachments_before_between_and_after_the_text_leave_no_key_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = "JVBERi0xLjQKJcfsj6IKNSAwIG9iago8PC9MZW5ndGggNiAwIFI+PgpzdHJlYW0K\n";
+    let head = |id: &str, from: &str, subject: &str, ct: &str| {
+        format!("Message-ID: <{id}>\nDate: Mon, 2 Sep 2024 10:00:00 +0200\nFrom: {from}\nTo: ks@woonstichting.example.org\nSubject: {subject}\nMIME-Version: 1.0\nContent-Type: {ct}\n")
+    };
+    let messages = vec![
+        // the attachment first, the text after it
+        format!("{}\n--b1\nContent-Type: application/pdf; name=\"a.pdf\"\nContent-Disposition: attachment; filename=\"a.pdf\"\nContent-Transfer-Encoding: base64\n\n{pdf}--b1\nContent-Type: text/plain; charset=utf-8\n\nOver klantnummer 004242, mail naar na.bijlage@example.org.\n--b1--\n",
+            head("eerst-bijlage@x", "Eerst Bijlage <eerst@example.org>", "Bijlage vooraf", "multipart/mixed; boundary=\"b1\"")),
+        // text, an image, a forwarded message, another attachment
+        format!("{}\n--b2\nContent-Type: text/plain\n\nZie bijlagen.\n--b2\nContent-Type: image/png\nContent-Transfer-Encoding: base64\n\niVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk\n--b2\nContent-Type: message/rfc822\n\nFrom: Doorgestuurd <doorgestuurd@example.org>\nSubject: contract HO777001\nContent-Type: text/plain\n\nHuurcontract HO777001 en klantnummer 006161.\n--b2\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n{pdf}--b2--\n",
+            head("tussen@x", "Tussen <tussen@example.org>", "Doorgestuurd met bijlagen", "multipart/mixed; boundary=\"b2\"")),
+        // only an attachment: the headers are all there is to find
+        format!("{}Content-Transfer-Encoding: base64\n\n{pdf}",
+            head("alleen-pdf@x", "Alleen Pdf <alleen.pdf@example.org>", "Scan 005555", "application/pdf")),
+        // an alternative inside mixed, an attachment between
+        format!("{}\n--b3\nContent-Type: application/pdf\nContent-Transfer-Encoding: base64\n\n{pdf}--b3\nContent-Type: multipart/alternative; boundary=\"b4\"\n\n--b4\nContent-Type: text/plain\n\nNummer 007373.\n--b4\nContent-Type: text/html\n\n<p>Nummer <b>007373</b> en HO888002.</p>\n--b4--\n--b3--\n",
+            head("alternatief@x", "Alternatief <alternatief@example.org>", "Alternatief", "multipart/mixed; boundary=\"b3\"")),
+    ];
+    std::fs::write(
+        dir.path().join("bijlagen.mbox"),
+        crate::mail::tests::mbox(&messages),
+    )
+    .unwrap();
+    let c = config(dir.path());
+    rt().block_on(update(&c, 2)).unwrap();
+    let held = all_keys(&c);
+    for key in [
+        "t:004242",
+        "t:HO777001",
+        "t:006161",
+        "t:005555",
+        "t:007373",
+        "e:eerst@example.org",
+        "e:doorgestuurd@example.org",
+        "e:alleen.pdf@example.org",
+    ] {
+        assert!(held.iter().any(|k| k == key), "{key} in {held:?}");
+    }
+    let keys = keys_to_ask(&c);
+    for key in &keys {
+        let (emails, tokens) = ask(key);
+        assert!(same_answer(&c, &emails, &tokens) > 0, "{key}");
+    }
 }
