@@ -59,7 +59,7 @@ pub async fn run(config_path: &Path, args: FindArgs) -> Result<(), Failure> {
             "  klantnummer {}  {}  born {}  postcode {}  known in: {}",
             c.klantnummer,
             c.initials,
-            c.birth_year,
+            c.birth_year.map_or("-".to_string(), |y| y.to_string()),
             if areas.is_empty() {
                 "-".into()
             } else {

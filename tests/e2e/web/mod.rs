@@ -17,6 +17,8 @@ use fantoccini::{Client, ClientBuilder, Locator};
 
 use crate::support::*;
 
+mod find;
+
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -451,6 +453,26 @@ fn session_cookie(headers: &reqwest::header::HeaderMap) -> String {
 fn csrf_of(page: &str) -> String {
     let at = page.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
     page[at..at + 64].to_string()
+}
+
+/// Logs in over plain HTTP with the one-time token: the staff session's
+/// cookie and its CSRF token.
+fn login_http(login: &str, name: &str) -> (String, String) {
+    let base = base(login);
+    let (_, headers, page) = http("GET", login, None, None);
+    let anonymous = session_cookie(&headers);
+    let token = login.rsplit("token=").next().unwrap();
+    let form = format!("csrf={}&token={token}&name={name}", csrf_of(&page));
+    let (status, headers, _) = http(
+        "POST",
+        &format!("{base}/login"),
+        Some(&anonymous),
+        Some(&form),
+    );
+    assert_eq!(status, 303, "logged in");
+    let staff = session_cookie(&headers);
+    let (_, _, page) = http("GET", &format!("{base}/find"), Some(&staff), None);
+    (staff, csrf_of(&page))
 }
 
 #[test]
