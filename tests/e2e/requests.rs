@@ -816,15 +816,25 @@ fn request_commands_say_what_they_cannot_do() {
         "--method",
         "Paspoort getoond aan de balie",
     ]);
+    // A portability request exports a portability bundle, recorded on the
+    // request as an access bundle is.
     let bundle = desk.path("p.zip");
-    let (code, _, err) = desk.run(&[
+    let out = desk.ok(&[
         "export",
         "--request",
         &id,
         "--out",
         bundle.to_str().unwrap(),
     ]);
-    assert_eq!(code, 2);
-    assert!(err.contains("portability request"), "{err}");
-    assert!(!bundle.exists());
+    assert!(
+        out.contains("portability bundle written")
+            && out.contains(&format!("recorded on request {id}")),
+        "{out}"
+    );
+    assert!(zip::ZipArchive::new(std::fs::File::open(&bundle).unwrap())
+        .unwrap()
+        .by_name("portability.json")
+        .is_ok());
+    let sha = sha256_of(&bundle);
+    assert_eq!(exports_in_trail(&desk.trail(), &id), vec![sha]);
 }

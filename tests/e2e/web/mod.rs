@@ -18,6 +18,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use crate::support::*;
 
 mod find;
+mod portability;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -473,6 +474,71 @@ fn login_http(login: &str, name: &str) -> (String, String) {
     let staff = session_cookie(&headers);
     let (_, _, page) = http("GET", &format!("{base}/find"), Some(&staff), None);
     (staff, csrf_of(&page))
+}
+
+/// Opens a request of `kind` for `customer` over HTTP and verifies the
+/// identity; returns its id.
+fn open_verified(base: &str, staff: &str, csrf: &str, customer: &str, kind: &str) -> String {
+    let today = chrono::Utc::now().date_naive();
+    let form =
+        format!("csrf={csrf}&customer={customer}&kind={kind}&received={today}&channel=balie");
+    let (status, headers, page) = http(
+        "POST",
+        &format!("{base}/requests"),
+        Some(staff),
+        Some(&form),
+    );
+    assert_eq!(status, 303, "opened: {page}");
+    let id = headers["location"]
+        .to_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let form = format!("csrf={csrf}&method=ID-kaart+getoond+aan+de+balie");
+    let (status, _, page) = http(
+        "POST",
+        &format!("{base}/requests/{id}/verify"),
+        Some(staff),
+        Some(&form),
+    );
+    assert!(status == 303 || status == 200, "verified: {page}");
+    id
+}
+
+/// Posts the export form of request `id` (with `extra` fields); returns
+/// the status and page.
+fn start_export(base: &str, staff: &str, csrf: &str, id: &str, extra: &str) -> (u16, String) {
+    let (status, _, page) = http(
+        "POST",
+        &format!("{base}/requests/{id}/export"),
+        Some(staff),
+        Some(&format!("csrf={csrf}{extra}")),
+    );
+    (status, page)
+}
+
+/// The export page of `id` once its export has ended (no longer running).
+fn export_ended(base: &str, staff: &str, id: &str) -> String {
+    let started = Instant::now();
+    loop {
+        let (status, _, page) = http(
+            "GET",
+            &format!("{base}/requests/{id}/export"),
+            Some(staff),
+            None,
+        );
+        assert_eq!(status, 200, "{page}");
+        if !page.contains("id=\"running\"") {
+            return page;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the export of {id} did not end"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }
 
 #[test]
