@@ -108,6 +108,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("to_bundle", "Voorbeeld en downloaden", "Preview and download"),
     ("run_export", "Export starten", "Run the export"),
     ("retry", "Opnieuw proberen", "Try again"),
+    ("fix_failed_source", "Wat te doen: controleer of dit systeem bereikbaar is en of zijn instellingen in connectors.toml kloppen (`inzage check` laat zien wat geprobeerd is); probeer het daarna opnieuw, of accepteer hieronder een onvolledige bundel.", "What to do: check that this system can be reached and that its settings in connectors.toml are right (`inzage check` shows what was tried); then try again, or accept a partial bundle below."),
+    ("sources_failed", "Geen bundel gemaakt: een of meer systemen gaven geen antwoord (zie hierboven). Los het op en probeer opnieuw, of vink hieronder aan dat u een ONVOLLEDIGE bundel accepteert.", "No bundle written: one or more systems did not answer (see above). Fix them and try again, or tick below that you accept a PARTIAL bundle."),
     ("receiver", "Ontvangende verhuurder", "Receiving landlord"),
     ("no_receiver", "geen (alleen downloaden)", "none (download only)"),
     ("encrypt", "Bundel versleutelen (AES-256)", "Encrypt the bundle (AES-256)"),

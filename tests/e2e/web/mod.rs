@@ -17,6 +17,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 
 use crate::support::*;
 
+mod failing_source;
 mod find;
 mod portability;
 
@@ -42,7 +43,17 @@ impl Drop for Running {
 /// `inzage serve` on a free port for `config`; returns the server and
 /// the login URL it printed.
 fn serve(config: &Path, work: &Path) -> (Running, String) {
-    let mut child = inzage()
+    serve_with(config, work, &[])
+}
+
+/// `inzage serve` with these variables in its environment (the URLs and
+/// secrets of test servers the test started).
+fn serve_with(config: &Path, work: &Path, env: &[(&str, &str)]) -> (Running, String) {
+    let mut cmd = inzage();
+    for (name, value) in env {
+        cmd.env(name, value);
+    }
+    let mut child = cmd
         .arg("--config")
         .arg(config)
         .args(["serve", "--bind", "127.0.0.1:0", "--work-dir"])
@@ -172,6 +183,17 @@ async fn submit(c: &Client, form_action_suffix: &str) {
     .unwrap();
 }
 
+/// The text of the element `css` names (which must be there).
+async fn text_of(c: &Client, css: &str) -> String {
+    match c.find(Locator::Css(css)).await {
+        Ok(e) => e.text().await.unwrap(),
+        Err(_) => panic!(
+            "{css} is not on the page: {}",
+            c.source().await.unwrap_or_default()
+        ),
+    }
+}
+
 async fn wait_for(c: &Client, css: &str, limit: Duration) {
     let started = Instant::now();
     loop {
@@ -184,6 +206,72 @@ async fn wait_for(c: &Client, css: &str, limit: Duration) {
             c.source().await.unwrap_or_default()
         );
         tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// Logs the browser in with the one-time token as `name`.
+async fn browser_login(c: &Client, login: &str, name: &str) {
+    c.goto(login).await.unwrap();
+    fill(c, "#name", name).await;
+    submit(c, "/login").await;
+    wait_for(c, "nav", Duration::from_secs(10)).await;
+}
+
+/// Opens a request of `kind` for `customer` in the browser and verifies
+/// the identity; returns its id.
+async fn browser_open_verified(c: &Client, base: &str, customer: &str, kind: &str) -> String {
+    c.goto(&format!("{base}/requests/new?customer={customer}"))
+        .await
+        .unwrap();
+    wait_for(c, "form[action='/requests']", Duration::from_secs(10)).await;
+    c.find(Locator::Css("#kind"))
+        .await
+        .unwrap()
+        .select_by_value(kind)
+        .await
+        .unwrap();
+    submit(c, "/requests").await;
+    wait_for(c, "form[action$='/verify']", Duration::from_secs(10)).await;
+    let url = c.current_url().await.unwrap();
+    let id = url.path().rsplit('/').next().unwrap().to_string();
+    fill(c, "#method", "ID-kaart getoond aan de balie").await;
+    submit(c, "/verify").await;
+    wait_for(c, "a[href$='/export']", Duration::from_secs(10)).await;
+    id
+}
+
+/// Runs the export page's form (after `ticks`, the ids of check boxes to
+/// tick) and waits until the export has ended: the bundle is written or
+/// the refusal shows.
+async fn browser_export(c: &Client, base: &str, id: &str, ticks: &[&str]) {
+    let url = format!("{base}/requests/{id}/export");
+    if c.current_url().await.unwrap().as_str() != url {
+        c.goto(&url).await.unwrap();
+    }
+    for tick in ticks {
+        c.find(Locator::Css(&format!("#{tick}")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+    let before = c.find(Locator::Css("html")).await.unwrap();
+    submit(c, "/export").await;
+    gone(&before).await;
+    wait_for(c, "#written, #refused", Duration::from_secs(120)).await;
+}
+
+/// Waits until the page that held `element` has been replaced (after a
+/// form was sent), so that what is found next is on the new page.
+async fn gone(element: &fantoccini::elements::Element) {
+    let started = Instant::now();
+    while element.tag_name().await.is_ok() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the page was not replaced"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
