@@ -17,6 +17,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 
 use crate::support::*;
 
+mod encrypted;
 mod failing_source;
 mod find;
 mod portability;
@@ -290,6 +291,26 @@ fn estate_with_markup(dir: &Path) -> PathBuf {
     })
 }
 
+/// The zip file the browser downloaded into `downloads` (waits for it).
+fn downloaded_zip(downloads: &Path) -> PathBuf {
+    let started = Instant::now();
+    loop {
+        let found = std::fs::read_dir(downloads)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "zip"));
+        if let Some(p) = found {
+            return p;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no bundle was downloaded"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 fn zip_text(path: &Path, entry: &str) -> String {
     let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
     let mut text = String::new();
@@ -451,22 +472,7 @@ fn the_whole_flow_for_a_story_tenant_in_a_real_browser() {
         c.close().await.unwrap();
     });
     // The downloaded bundle reflects the decision: the name stands as written.
-    let started = Instant::now();
-    let bundle = loop {
-        let found = std::fs::read_dir(&downloads)
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .find(|p| p.extension().is_some_and(|x| x == "zip"));
-        if let Some(p) = found {
-            break p;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "no bundle was downloaded"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    let bundle = downloaded_zip(&downloads);
     let notes = zip_text(&bundle, "data/crm/Notitie.json").to_lowercase();
     assert!(
         notes.contains("luuk de boer"),
