@@ -261,3 +261,18 @@ pub fn sha256_of(path: &Path) -> String {
         std::fs::read(path).unwrap(),
     ))
 }
+
+/// Extracts an encrypted bundle with 7-Zip and the passphrase into `out`.
+pub fn seven_zip_extract(zip: &Path, passphrase: &str, out: &Path) {
+    let right = Command::new("7z")
+        .args(["x", &format!("-p{passphrase}"), "-y"])
+        .arg(format!("-o{}", out.display()))
+        .arg(zip)
+        .output()
+        .unwrap();
+    assert!(
+        right.status.success(),
+        "{}",
+        String::from_utf8_lossy(&right.stdout)
+    );
+}

@@ -5,10 +5,6 @@
 
 use super::*;
 
-fn seven_zip(args: &[&str], zip: &Path) -> std::process::Output {
-    Command::new("7z").args(args).arg(zip).output().unwrap()
-}
-
 #[test]
 fn the_passphrase_is_shown_once_and_opens_the_downloaded_bundle() {
     let Some((_driver, port)) = chromedriver() else {
@@ -57,33 +53,19 @@ fn the_passphrase_is_shown_once_and_opens_the_downloaded_bundle() {
             .unwrap();
         wait_for(&c, "#download", Duration::from_secs(10)).await;
         assert!(!c.source().await.unwrap().contains(&passphrase));
-        c.find(Locator::Css("#download"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&c, "#download").await;
         let bundle = downloaded_zip(&downloads);
         c.close().await.unwrap();
         (passphrase, bundle)
     });
     // A wrong passphrase fails; the shown one opens every file.
-    assert!(!seven_zip(&["t", "-pverkeerd"], &bundle).status.success());
+    let wrong = Command::new("7z")
+        .args(["t", "-pverkeerd"])
+        .arg(&bundle)
+        .output();
+    assert!(!wrong.unwrap().status.success());
     let out = dir.path().join("x");
-    let right = seven_zip(
-        &[
-            "x",
-            &format!("-p{passphrase}"),
-            "-y",
-            &format!("-o{}", out.display()),
-        ],
-        &bundle,
-    );
-    assert!(
-        right.status.success(),
-        "{}",
-        String::from_utf8_lossy(&right.stdout)
-    );
+    seven_zip_extract(&bundle, &passphrase, &out);
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["format"], "inzage-bundle/0");

@@ -184,6 +184,16 @@ async fn submit(c: &Client, form_action_suffix: &str) {
     .unwrap();
 }
 
+/// Clicks the element `css` names (which must be there).
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
 /// The text of the element `css` names (which must be there).
 async fn text_of(c: &Client, css: &str) -> String {
     match c.find(Locator::Css(css)).await {
@@ -366,12 +376,7 @@ fn the_whole_flow_for_a_story_tenant_in_a_real_browser() {
         screenshot(&c, "02-find").await;
         inert(&c, "find").await;
         // Open the request from the candidate.
-        c.find(Locator::Css("a[href^='/requests/new?customer=']"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&c, "a[href^='/requests/new?customer=']").await;
         wait_for(&c, "form[action='/requests']", Duration::from_secs(10)).await;
         submit(&c, "/requests").await;
         wait_for(&c, "form[action$='/verify']", Duration::from_secs(10)).await;
@@ -448,12 +453,7 @@ fn the_whole_flow_for_a_story_tenant_in_a_real_browser() {
         wait_for(&c, "#download", Duration::from_secs(10)).await;
         screenshot(&c, "07-bundle").await;
         inert(&c, "bundle").await;
-        c.find(Locator::Css("#download"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&c, "#download").await;
         // The report as the tenant sees it: the markup is text there too.
         c.goto(&format!("{base}/requests/{id}/report"))
             .await
