@@ -40,13 +40,7 @@ fn the_passphrase_is_shown_once_and_opens_the_downloaded_bundle() {
         screenshot(&c, "12-export-passphrase-gone").await;
         // The review makes the bundle again, with the same passphrase,
         // which is not shown again either.
-        c.goto(&format!("{base}/requests/{id}/review"))
-            .await
-            .unwrap();
-        let before = c.find(Locator::Css("html")).await.unwrap();
-        submit(&c, "/review").await;
-        gone(&before).await;
-        wait_for(&c, "#written", Duration::from_secs(120)).await;
+        browser_review(&c, &base, &id).await;
         assert!(!c.source().await.unwrap().contains(&passphrase));
         c.goto(&format!("{base}/requests/{id}/bundle"))
             .await

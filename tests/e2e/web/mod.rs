@@ -21,6 +21,7 @@ mod encrypted;
 mod failing_source;
 mod find;
 mod portability;
+mod receiver;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -271,6 +272,18 @@ async fn browser_export(c: &Client, base: &str, id: &str, ticks: &[&str]) {
     submit(c, "/export").await;
     gone(&before).await;
     wait_for(c, "#written, #refused", Duration::from_secs(120)).await;
+}
+
+/// Sends the review page as it stands (its decisions) and waits for the
+/// new bundle.
+async fn browser_review(c: &Client, base: &str, id: &str) {
+    c.goto(&format!("{base}/requests/{id}/review"))
+        .await
+        .unwrap();
+    let before = c.find(Locator::Css("html")).await.unwrap();
+    submit(c, "/review").await;
+    gone(&before).await;
+    wait_for(c, "#written", Duration::from_secs(120)).await;
 }
 
 /// Waits until the page that held `element` has been replaced (after a
