@@ -3,68 +3,21 @@
 //! again, a partial bundle needs the explicit tick, and once the source is
 //! back the retry makes a complete bundle.
 //!
-//! WoningNet stands behind a gate on 127.0.0.1 that the test opens and
-//! closes: closed, it takes each connection and drops it unanswered (and
-//! counts it, so that a retry is seen to reach the source); open, it
-//! passes the connection on to a real WoningNet test server.
+//! WoningNet stands behind a [`Gate`] in front of a real WoningNet test
+//! server: closed, it drops each connection unanswered and counts it (so
+//! that a retry is seen to reach the source); open, it passes them on.
 
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::Arc;
-
-use inzage_testkit::servers::{start_woningnet, Knobs};
-
+use super::gate::{serve_behind_gate, without_fixture_server, Behind, Mode};
 use super::*;
-
-/// A TCP gate in front of a server.
-struct Gate {
-    url: String,
-    open: Arc<AtomicBool>,
-    dropped: Arc<AtomicU32>,
-}
-
-/// A gate in front of the server at `target` (its URL); closed at first.
-async fn gate(target: &str) -> Gate {
-    let parsed = reqwest::Url::parse(target).unwrap();
-    let to = (
-        parsed.host_str().unwrap().to_string(),
-        parsed.port().unwrap(),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}{}", listener.local_addr().unwrap(), parsed.path());
-    let open = Arc::new(AtomicBool::new(false));
-    let dropped = Arc::new(AtomicU32::new(0));
-    let (is_open, count) = (open.clone(), dropped.clone());
-    tokio::spawn(async move {
-        while let Ok((mut inbound, _)) = listener.accept().await {
-            if !is_open.load(Ordering::SeqCst) {
-                count.fetch_add(1, Ordering::SeqCst);
-                drop(inbound);
-                continue;
-            }
-            let to = to.clone();
-            tokio::spawn(async move {
-                if let Ok(mut outbound) = tokio::net::TcpStream::connect(to).await {
-                    let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
-                }
-            });
-        }
-    });
-    Gate { url, open, dropped }
-}
 
 /// The fixture configuration with WoningNet reached through the
 /// environment (its [[fixture_server]] block removed), asked once per run.
 fn config_without_woningnet_server(dir: &Path) -> PathBuf {
     config_with(dir, |text| {
-        let start = text
-            .find("[[fixture_server]]\nid = \"woningnet\"")
-            .expect("the woningnet fixture server block");
-        let end = start + text[start..].find("secret_variable").unwrap();
-        let end = end + text[end..].find('\n').unwrap() + 1;
-        let block = text[start..end].to_string();
+        let text = without_fixture_server(&text, "woningnet");
         let retries = "check_path = \"/status\"\nrequest_timeout_secs = 10\nretries = 3";
         assert!(text.contains(retries));
-        text.replace(&block, "").replace(
+        text.replace(
             retries,
             "check_path = \"/status\"\nrequest_timeout_secs = 10\nretries = 0",
         )
@@ -94,22 +47,8 @@ fn a_failed_source_shows_why_can_be_retried_and_partial_needs_the_tick() {
     let config = config_without_woningnet_server(dir.path());
     let work = dir.path().join("work");
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let knobs = Knobs {
-        secret: Some("wn-test-key".into()),
-        ..Knobs::default()
-    };
-    let woningnet = runtime
-        .block_on(start_woningnet(&root().join("fixtures/woningnet"), knobs))
-        .unwrap();
-    let gate = runtime.block_on(gate(&woningnet.url));
-    let (_server, login) = serve_with(
-        &config,
-        &work,
-        &[
-            ("INZAGE_WONINGNET_URL", &gate.url),
-            ("WONINGNET_API_KEY", "wn-test-key"),
-        ],
-    );
+    let (woningnet, gate, _server, login) =
+        serve_behind_gate(&runtime, Behind::Woningnet, Mode::Closed, &config, &work);
     let base = base(&login);
     runtime.block_on(async {
         let c = browser(port, &dir.path().join("profile"), &dir.path().join("dl")).await;
@@ -128,7 +67,7 @@ fn a_failed_source_shows_why_can_be_retried_and_partial_needs_the_tick() {
         let fix = text_of(&c, "#source-woningnet .fix").await;
         assert!(!fix.is_empty());
         assert!(!bundle.exists(), "no bundle while a source fails");
-        let first = gate.dropped.load(Ordering::SeqCst);
+        let first = gate.dropped();
         assert!(first >= 1, "the source was asked");
         screenshot(&c, "09-export-failed").await;
         inert(&c, "export failed").await;
@@ -137,7 +76,7 @@ fn a_failed_source_shows_why_can_be_retried_and_partial_needs_the_tick() {
         let retry = text_of(&c, "form[action$='/export'] button").await;
         assert_eq!(retry, "Opnieuw proberen");
         browser_export(&c, &base, &id, &[]).await;
-        assert!(gate.dropped.load(Ordering::SeqCst) > first, "asked again");
+        assert!(gate.dropped() > first, "asked again");
         assert!(c.find(Locator::Css("#refused")).await.is_ok());
         assert!(!bundle.exists(), "no partial bundle without the tick");
         // With the explicit tick: a bundle marked partial.
@@ -149,7 +88,7 @@ fn a_failed_source_shows_why_can_be_retried_and_partial_needs_the_tick() {
         assert_eq!(m["complete"], false);
         assert_eq!(woningnet_status(&m), "failed");
         // The source is back: the retry makes a complete bundle.
-        gate.open.store(true, Ordering::SeqCst);
+        gate.set(Mode::Open);
         browser_export(&c, &base, &id, &[]).await;
         let written = text_of(&c, "#written").await;
         assert!(!written.contains("ONVOLLEDIG"), "{written}");

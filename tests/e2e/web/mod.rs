@@ -17,9 +17,11 @@ use fantoccini::{Client, ClientBuilder, Locator};
 
 use crate::support::*;
 
+mod concurrency;
 mod encrypted;
 mod failing_source;
 mod find;
+mod gate;
 mod portability;
 mod receiver;
 
