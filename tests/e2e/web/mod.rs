@@ -24,6 +24,7 @@ mod find;
 mod gate;
 mod portability;
 mod receiver;
+mod tls;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -53,6 +54,14 @@ fn serve(config: &Path, work: &Path) -> (Running, String) {
 /// `inzage serve` with these variables in its environment (the URLs and
 /// secrets of test servers the test started).
 fn serve_with(config: &Path, work: &Path, env: &[(&str, &str)]) -> (Running, String) {
+    let (server, line) = serve_as(config, work, &["--bind", "127.0.0.1:0"], env);
+    let at = line.find("http").unwrap();
+    (server, line[at..].trim().to_string())
+}
+
+/// `inzage serve` with these arguments and variables; returns the server
+/// and the last line it printed before serving (the one with its URL).
+fn serve_as(config: &Path, work: &Path, args: &[&str], env: &[(&str, &str)]) -> (Running, String) {
     let mut cmd = inzage();
     for (name, value) in env {
         cmd.env(name, value);
@@ -60,7 +69,9 @@ fn serve_with(config: &Path, work: &Path, env: &[(&str, &str)]) -> (Running, Str
     let mut child = cmd
         .arg("--config")
         .arg(config)
-        .args(["serve", "--bind", "127.0.0.1:0", "--work-dir"])
+        .arg("serve")
+        .args(args)
+        .arg("--work-dir")
         .arg(work)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -68,16 +79,13 @@ fn serve_with(config: &Path, work: &Path, env: &[(&str, &str)]) -> (Running, Str
         .expect("inzage serve starts");
     let stdout = child.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
-    let url = loop {
-        let line = lines
-            .next()
-            .expect("inzage serve prints a login URL")
-            .unwrap();
-        if let Some(at) = line.find("http://") {
-            break line[at..].trim().to_string();
+    let line = loop {
+        let line = lines.next().expect("inzage serve prints its URL").unwrap();
+        if line.contains("http://") || line.contains("https://") {
+            break line;
         }
     };
-    (Running(child), url)
+    (Running(child), line)
 }
 
 fn base(login_url: &str) -> String {
