@@ -17,6 +17,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 
 use crate::support::*;
 
+mod checks;
 mod concurrency;
 mod encrypted;
 mod failing_source;
@@ -529,29 +530,37 @@ fn http(
     form: Option<&str>,
 ) -> (u16, reqwest::header::HeaderMap, String) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .no_proxy()
-            .build()
-            .unwrap();
-        let mut req = match method {
-            "POST" => client.post(url),
-            _ => client.get(url),
-        };
-        if let Some(c) = cookie {
-            req = req.header("Cookie", c);
-        }
-        if let Some(f) = form {
-            req = req
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .body(f.to_string());
-        }
-        let resp = req.send().await.unwrap();
-        let status = resp.status().as_u16();
-        let headers = resp.headers().clone();
-        (status, headers, resp.text().await.unwrap())
-    })
+    runtime.block_on(http_async(method, url, cookie, form))
+}
+
+/// [`http`], from async code.
+async fn http_async(
+    method: &str,
+    url: &str,
+    cookie: Option<&str>,
+    form: Option<&str>,
+) -> (u16, reqwest::header::HeaderMap, String) {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .build()
+        .unwrap();
+    let mut req = match method {
+        "POST" => client.post(url),
+        _ => client.get(url),
+    };
+    if let Some(c) = cookie {
+        req = req.header("Cookie", c);
+    }
+    if let Some(f) = form {
+        req = req
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(f.to_string());
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    (status, headers, resp.text().await.unwrap())
 }
 
 fn session_cookie(headers: &reqwest::header::HeaderMap) -> String {
