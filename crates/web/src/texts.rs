@@ -29,6 +29,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("number", "Nummer", "Number"),
     ("contract", "Contractnummer", "Contract number"),
     ("no_one_found_number", "Niemand gevonden met dit nummer. Controleer het nummer: een tikfout is niet \"wij hebben niets over u\".", "No one found with this number. Check the number: a typo is not \"we hold nothing about you\"."),
+    ("several_by_number", "Dit nummer hoort bij meer dan één persoon (de contractanten van het contract): open het verzoek op het klantnummer van wie het vraagt.", "This number belongs to more than one person (the contract's contractants): open the request by the customer number of the one who asks."),
     ("full_name", "Volledige naam", "Full name"),
     ("born", "Geboortedatum", "Date of birth"),
     ("postcode", "Postcode (niet verplicht)", "Postcode (optional)"),

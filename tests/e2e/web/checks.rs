@@ -158,16 +158,31 @@ fn every_app_page_passes_the_nu_html_checker_and_axe() {
         }
         // The result pages, reached by their forms in the browser.
         c.set_window_size(1280, 1000).await.unwrap();
-        for (name, form, field, value) in [
-            ("results-number", "/find/number", "#number", TENANT),
-            ("find-error", "/find/number", "#number", "12"),
+        let contract = story("co-tenant").contractnummers[0].clone();
+        for (name, kind, value) in [
+            ("results-customer", "customer", TENANT),
+            ("results-contract", "contract", contract.as_str()),
+            ("find-error", "contract", "12"),
         ] {
             c.goto(&format!("{base}/find")).await.unwrap();
-            fill(&c, field, value).await;
+            c.find(Locator::Css("#number_kind"))
+                .await
+                .unwrap()
+                .select_by_value(kind)
+                .await
+                .unwrap();
+            fill(&c, "#number", value).await;
             let before = c.find(Locator::Css("html")).await.unwrap();
-            submit(&c, form).await;
+            submit(&c, "/find/number").await;
             gone(&before).await;
             wait_for(&c, "main", Duration::from_secs(30)).await;
+            c.execute(
+                "var e = document.getElementById('found') || document.getElementById('number-err'); if (e) { e.scrollIntoView(); } return 1;",
+                vec![],
+            )
+            .await
+            .unwrap();
+            screenshot(&c, &format!("15-find-{name}")).await;
             let (v, s) = axe(&c, &axe_js).await;
             checked.push((name.to_string(), v, s));
         }
