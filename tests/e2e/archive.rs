@@ -95,17 +95,7 @@ fn an_encrypted_bundle_needs_its_passphrase() {
         .unwrap();
     assert!(!wrong.status.success(), "a wrong passphrase fails");
     let out = dir.path().join("x");
-    let right = Command::new("7z")
-        .args(["x", "-plange-zin-voor-de-huurder", "-y"])
-        .arg(format!("-o{}", out.display()))
-        .arg(&zip_path)
-        .output()
-        .unwrap();
-    assert!(
-        right.status.success(),
-        "{}",
-        String::from_utf8_lossy(&right.stdout)
-    );
+    seven_zip_extract(&zip_path, "lange-zin-voor-de-huurder", &out);
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["format"], "inzage-bundle/0");

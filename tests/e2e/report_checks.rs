@@ -15,7 +15,8 @@ use std::process::Command;
 use crate::report::Browser;
 use crate::support::*;
 
-fn tool(env: &str, relative: &str) -> Option<PathBuf> {
+/// A web tool under target/web-tools (or where `env` says), or None (skipped) outside CI.
+pub fn tool(env: &str, relative: &str) -> Option<PathBuf> {
     let path = std::env::var_os(env)
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("target/web-tools/node_modules").join(relative));
@@ -91,11 +92,16 @@ fn the_nu_html_checker_finds_no_error_in_any_story_report_or_review_page() {
     };
     let dir = tempfile::tempdir().unwrap();
     let pages = story_reports(dir.path());
+    no_vnu_errors(&vnu, &pages);
+}
+
+/// The Nu HTML Checker finds no error in any of `pages`.
+pub fn no_vnu_errors(vnu: &Path, pages: &[PathBuf]) {
     let out = Command::new("java")
         .arg("-jar")
-        .arg(&vnu)
+        .arg(vnu)
         .args(["--errors-only", "--format", "text"])
-        .args(&pages)
+        .args(pages)
         .output()
         .expect("java runs (apt-get install default-jre-headless)");
     assert!(

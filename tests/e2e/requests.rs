@@ -164,6 +164,38 @@ fn find_names_a_story_tenant_by_name_and_birth_date() {
     );
 }
 
+#[test]
+fn find_names_whom_a_customer_or_contract_number_names_masked() {
+    let desk = Desk::new();
+    let co_tenant = story("co-tenant");
+    let out = desk.ok(&["find", "--customer", &co_tenant.klantnummer]);
+    assert!(
+        out.contains(&format!(
+            "klantnummer {}  M.  born 1989  postcode 3552 **",
+            co_tenant.klantnummer
+        )) && out.contains("Huurdersadministratie (ERP)")
+            && out.contains(&format!(
+                "next: `inzage request open --customer {}",
+                co_tenant.klantnummer
+            )),
+        "{out}"
+    );
+    assert!(
+        !out.contains("Nüsken") && !out.contains("Marloes"),
+        "masked: {out}"
+    );
+    // The co-tenant contract names both its contractants.
+    let out = desk.ok(&["find", "--contract", &co_tenant.contractnummers[0]]);
+    assert_eq!(out.matches("  klantnummer ").count(), 2, "{out}");
+    assert!(out.contains("2 people found"), "{out}");
+    // A number that fails its pattern: exit 2, nothing asked.
+    let (code, _, err) = desk.run(&["find", "--contract", "HO12"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--contract"), "{err}");
+    let out = desk.ok(&["find", "--customer", "999999"]);
+    assert!(out.contains("no one found by this number"), "{out}");
+}
+
 /// A small SQLite ERP with two people of the same name and birth date.
 fn namesakes_config(dir: &Path) -> PathBuf {
     let db = dir.join("erp.sqlite");
@@ -816,15 +848,25 @@ fn request_commands_say_what_they_cannot_do() {
         "--method",
         "Paspoort getoond aan de balie",
     ]);
+    // A portability request exports a portability bundle, recorded on the
+    // request as an access bundle is.
     let bundle = desk.path("p.zip");
-    let (code, _, err) = desk.run(&[
+    let out = desk.ok(&[
         "export",
         "--request",
         &id,
         "--out",
         bundle.to_str().unwrap(),
     ]);
-    assert_eq!(code, 2);
-    assert!(err.contains("portability request"), "{err}");
-    assert!(!bundle.exists());
+    assert!(
+        out.contains("portability bundle written")
+            && out.contains(&format!("recorded on request {id}")),
+        "{out}"
+    );
+    assert!(zip::ZipArchive::new(std::fs::File::open(&bundle).unwrap())
+        .unwrap()
+        .by_name("portability.json")
+        .is_ok());
+    let sha = sha256_of(&bundle);
+    assert_eq!(exports_in_trail(&desk.trail(), &id), vec![sha]);
 }

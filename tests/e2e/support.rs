@@ -243,3 +243,36 @@ fn blank_hashes(text: &str) -> String {
     flush(&mut run, &mut out);
     out
 }
+
+/// The SHA-256 of every export the audit trail records for request `id`.
+pub fn exports_in_trail(trail: &Path, id: &str) -> Vec<String> {
+    std::fs::read_to_string(trail)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|e| e["action"] == "export" && e["request"] == id)
+        .map(|e| e["details"]["sha256"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The SHA-256 of a file, hex.
+pub fn sha256_of(path: &Path) -> String {
+    hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
+        std::fs::read(path).unwrap(),
+    ))
+}
+
+/// Extracts an encrypted bundle with 7-Zip and the passphrase into `out`.
+pub fn seven_zip_extract(zip: &Path, passphrase: &str, out: &Path) {
+    let right = Command::new("7z")
+        .args(["x", &format!("-p{passphrase}"), "-y"])
+        .arg(format!("-o{}", out.display()))
+        .arg(zip)
+        .output()
+        .unwrap();
+    assert!(
+        right.status.success(),
+        "{}",
+        String::from_utf8_lossy(&right.stdout)
+    );
+}

@@ -13,6 +13,7 @@ use inzage_engine::protect::names::PeopleIndex;
 use inzage_engine::protect::review::ReviewEntry;
 use inzage_engine::protect::{protect, FieldRoles, Protector};
 use inzage_engine::{Engine, EngineOptions, Findings, Source, SourceEvent, SourceReport};
+use inzage_requests::RequestKind;
 
 use crate::error::{chain, AppError, Field};
 use crate::estate::{build_connectors, load_config, start_fixture_servers};
@@ -71,7 +72,7 @@ impl Passphrase {
 pub struct ExportInput {
     /// Whom for.
     pub subject: ExportSubject,
-    /// Which bundle (an export for a request is always access).
+    /// Which bundle (an export for a request makes the request's kind).
     pub kind: BundleKind,
     /// The bundle to write (a .zip).
     pub out: PathBuf,
@@ -164,8 +165,12 @@ pub async fn export(
         }
         ExportSubject::Tenant(_) => None,
     };
+    // A request's own kind decides its bundle.
     let kind = match &linked {
-        Some(_) => BundleKind::Access, // for_export refuses portability requests
+        Some(l) => match l.request.kind {
+            RequestKind::Access => BundleKind::Access,
+            RequestKind::Portability => BundleKind::Portability,
+        },
         None => input.kind,
     };
     let receiver = match (&input.to, kind) {

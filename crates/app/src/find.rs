@@ -1,5 +1,5 @@
 //! Which tenant is a request from? Masked candidates from the sources that
-//! can be searched by person.
+//! can be searched by person, or from a klantnummer or contract number.
 
 use std::path::Path;
 
@@ -8,7 +8,8 @@ use inzage_core::IdentifierKind;
 pub use inzage_requests::find::{Candidate, FindOutcome, PersonQuery};
 
 use crate::error::{AppError, Field};
-use crate::estate::{load_config, start_fixture_servers};
+use crate::estate::{build_connectors, load_config, start_fixture_servers};
+use crate::requests::{subject_identifier, SubjectRef};
 
 /// Searches every source that has a `match.persoon` dataset by name, birth
 /// date and (when given) postcode.
@@ -45,4 +46,21 @@ pub async fn find(config_path: &Path, query: &PersonQuery) -> Result<FindOutcome
         );
     }
     Ok(inzage_requests::find::find(&connectors, query, Utc::now()).await)
+}
+
+/// Finds the people a klantnummer or contract number names (a contract
+/// names each of its contractants), as masked candidates: the number is
+/// checked against the register's pattern first.
+pub async fn find_by_number(
+    config_path: &Path,
+    subject: &SubjectRef,
+) -> Result<FindOutcome, AppError> {
+    let config = load_config(config_path)?;
+    let id = subject_identifier(subject, &config.register)?;
+    let (vars, _servers) = start_fixture_servers(&config).await?;
+    let connectors: Vec<_> = build_connectors(&config, &vars)?
+        .into_iter()
+        .map(|b| b.connector)
+        .collect();
+    Ok(inzage_requests::lookup::find_by_number(&connectors, &id, Utc::now()).await)
 }

@@ -334,8 +334,9 @@ pub struct ExportFor {
     pub by: String,
 }
 
-/// Loads the request an export runs for: refused while identity is not
-/// verified, and when the request is closed.
+/// Loads the request an export runs for (access or portability, as the
+/// request's kind says): refused while identity is not verified, and when
+/// the request is closed.
 pub async fn for_export(
     config_path: &Path,
     id: &str,
@@ -350,12 +351,6 @@ pub async fn for_export(
             request.id,
             c.at.date_naive(),
             c.outcome.as_str()
-        )));
-    }
-    if request.kind == RequestKind::Portability {
-        return Err(AppError::invalid(format!(
-            "{} is a portability request (art. 20); export --request writes access bundles only: write it with `inzage export --kind portability --customer K --out FILE.zip` and close the request by hand",
-            request.id
         )));
     }
     if request.verified.is_none() {

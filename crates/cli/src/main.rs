@@ -49,7 +49,8 @@ pub enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
-    /// Find the tenant a request is from, by name and birth date (masked candidates).
+    /// Find the tenant a request is from, by name and birth date or by a
+    /// customer or contract number (masked candidates).
     Find(commands::find::FindArgs),
     /// The request life cycle: open, verify, extend, list, close, letter.
     Request {

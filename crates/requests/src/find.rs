@@ -36,8 +36,8 @@ pub struct Candidate {
     pub klantnummer: String,
     /// Initials of the first names (`F.`).
     pub initials: String,
-    /// Birth year.
-    pub birth_year: i32,
+    /// Birth year, when a source holds the birth date.
+    pub birth_year: Option<i32>,
     /// The four digits of the postcodes of the matching addresses.
     pub postcode_areas: BTreeSet<String>,
     /// Labels of the systems that hold a matching record.
@@ -167,7 +167,7 @@ pub async fn find(
                         .or_insert_with(|| Candidate {
                             klantnummer: owner.value.clone(),
                             initials: initials(&query.name),
-                            birth_year: query.born.year(),
+                            birth_year: Some(query.born.year()),
                             postcode_areas: BTreeSet::new(),
                             systems: BTreeSet::new(),
                         });

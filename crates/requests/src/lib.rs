@@ -1,6 +1,7 @@
 //! Requests of inzage, from intake to answer.
 //!
 //! - [`find`]: find the tenant from a name and birth date (and postcode);
+//! - [`lookup`]: the same masked candidates from a klantnummer or contract number;
 //! - [`store`]: the request store (embedded SQLite: WAL, busy timeout) with
 //!   the life cycle open → verify → (extend) → close, and the exports;
 //! - [`deadline`]: the acknowledgement and answer deadlines the corporation
@@ -19,6 +20,7 @@ pub mod deadline;
 pub mod find;
 pub mod identity;
 pub mod letter;
+pub mod lookup;
 pub mod store;
 
 use std::path::{Path, PathBuf};

@@ -23,7 +23,7 @@ use std::path::PathBuf;
 use chrono::Utc;
 use inzage_app::deliver::{DeliverInput, Delivered};
 use inzage_app::find::{FindOutcome, PersonQuery};
-use inzage_app::requests::{self, LetterInput, ListFilter, OpenInput};
+use inzage_app::requests::{self, LetterInput, ListFilter, OpenInput, SubjectRef};
 use inzage_app::AppError;
 use inzage_requests::audit::Entry;
 use inzage_requests::{Outcome, Request};
@@ -109,6 +109,11 @@ pub async fn record_action(
 /// [`inzage_app::find::find`].
 pub async fn find(config: PathBuf, query: PersonQuery) -> Result<FindOutcome, AppError> {
     call(move || async move { inzage_app::find::find(&config, &query).await }).await
+}
+
+/// [`inzage_app::find::find_by_number`].
+pub async fn find_by_number(config: PathBuf, subject: SubjectRef) -> Result<FindOutcome, AppError> {
+    call(move || async move { inzage_app::find::find_by_number(&config, &subject).await }).await
 }
 
 /// [`inzage_app::staff::check`].

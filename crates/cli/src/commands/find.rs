@@ -1,11 +1,13 @@
 //! `inzage find`: which tenant is this request from? Masked candidates from
-//! the sources that can be searched by person.
+//! the sources that can be searched by person, or the people a klantnummer
+//! or contract number names.
 
 use std::path::Path;
 
 use chrono::NaiveDate;
 use clap::Args;
-use inzage_app::find::{find, PersonQuery};
+use inzage_app::find::{find, find_by_number, FindOutcome, PersonQuery};
+use inzage_app::requests::SubjectRef;
 
 use crate::exit::Failure;
 
@@ -13,21 +15,48 @@ use crate::exit::Failure;
 #[derive(Args, Debug)]
 pub struct FindArgs {
     /// The full name as the requester wrote it ("Fleur van den Berg").
-    #[arg(long)]
-    pub name: String,
+    #[arg(long, required_unless_present_any = ["customer", "contract"], requires = "born", conflicts_with_all = ["customer", "contract"])]
+    pub name: Option<String>,
     /// Date of birth (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
-    pub born: NaiveDate,
+    #[arg(long, value_name = "DATE", requires = "name")]
+    pub born: Option<NaiveDate>,
     /// Postcode ("3512 AB"); without it every address matches.
-    #[arg(long)]
+    #[arg(long, requires = "name")]
     pub postcode: Option<String>,
+    /// A customer number (klantnummer): whom does it name?
+    #[arg(long, value_name = "K", conflicts_with = "contract")]
+    pub customer: Option<String>,
+    /// A contract number: its contractant(s).
+    #[arg(long, value_name = "C")]
+    pub contract: Option<String>,
 }
 
 /// Runs `find`.
 pub async fn run(config_path: &Path, args: FindArgs) -> Result<(), Failure> {
+    let subject = match (&args.customer, &args.contract) {
+        (Some(k), _) => Some(SubjectRef::Customer(k.clone())),
+        (None, Some(c)) => Some(SubjectRef::Contract(c.clone())),
+        (None, None) => None,
+    };
+    if let Some(subject) = subject {
+        let outcome = find_by_number(config_path, &subject).await?;
+        println!("searched by number: {}", outcome.searched.join(", "));
+        if outcome.candidates.is_empty() {
+            println!("no one found by this number. Check it: a typo is not \"we hold nothing about you\".");
+        } else if outcome.candidates.len() > 1 {
+            println!(
+                "{} people found (the contract's contractants): open the request for the one who asks, by klantnummer.",
+                outcome.candidates.len()
+            );
+        }
+        return print_candidates(&outcome);
+    }
+    let (Some(name), Some(born)) = (args.name.clone(), args.born) else {
+        unreachable!("clap requires --name and --born without --customer or --contract")
+    };
     let query = PersonQuery {
-        name: args.name.clone(),
-        born: args.born,
+        name,
+        born,
         postcode: args.postcode.clone(),
     };
     let outcome = find(config_path, &query).await?;
@@ -35,9 +64,6 @@ pub async fn run(config_path: &Path, args: FindArgs) -> Result<(), Failure> {
         "searched by name and birth date: {}",
         outcome.searched.join(", ")
     );
-    for (label, reason) in &outcome.failed {
-        eprintln!("FAILED   {label}: {reason}");
-    }
     let by = if args.postcode.is_some() {
         "name, birth date and postcode"
     } else {
@@ -53,13 +79,26 @@ pub async fn run(config_path: &Path, args: FindArgs) -> Result<(), Failure> {
             "{n} people found by {by}: do not guess. Ask the requester for another detail (postcode, address, customer number) and search again."
         ),
     }
+    print_candidates(&outcome)
+}
+
+/// The masked candidates, the next step, the records without a
+/// klantnummer; a source that could not be searched is exit 3.
+fn print_candidates(outcome: &FindOutcome) -> Result<(), Failure> {
+    for (label, reason) in &outcome.failed {
+        eprintln!("FAILED   {label}: {reason}");
+    }
     for c in &outcome.candidates {
         let areas: Vec<String> = c.postcode_areas.iter().map(|a| format!("{a} **")).collect();
         println!(
             "  klantnummer {}  {}  born {}  postcode {}  known in: {}",
             c.klantnummer,
-            c.initials,
-            c.birth_year,
+            if c.initials.is_empty() {
+                "-"
+            } else {
+                &c.initials
+            },
+            c.birth_year.map_or("-".to_string(), |y| y.to_string()),
             if areas.is_empty() {
                 "-".into()
             } else {

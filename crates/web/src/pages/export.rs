@@ -13,9 +13,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use futures::stream::Stream;
 use inzage_app::export::{ExportInput, ExportSubject, Passphrase};
-use inzage_app::requests::SubjectRef;
 use inzage_bundle::BundleKind;
-use inzage_core::{IdentifierKind, Lang};
+use inzage_core::Lang;
 use inzage_requests::RequestKind;
 use minijinja::context;
 use serde::Deserialize;
@@ -144,29 +143,16 @@ pub async fn input_for(
     } else {
         None
     };
-    let (subject, kind, received, to) = match request.kind {
-        RequestKind::Access => (
-            ExportSubject::Request {
-                id: id.to_string(),
-                by: Some(staff.name.clone()),
-            },
-            BundleKind::Access,
-            None,
-            None,
-        ),
-        RequestKind::Portability => {
-            let value = request.subject.value.clone();
-            let subject = match request.subject.kind {
-                IdentifierKind::Contractnummer => SubjectRef::Contract(value),
-                _ => SubjectRef::Customer(value),
-            };
-            (
-                ExportSubject::Tenant(subject),
-                BundleKind::Portability,
-                Some(request.received),
-                to.filter(|t| !t.is_empty()),
-            )
-        }
+    // Both kinds export for the request, so that the bundle is recorded
+    // on it (file, SHA-256, source statuses, who) as the CLI's
+    // `export --request` records it.
+    let (kind, to) = match request.kind {
+        RequestKind::Access => (BundleKind::Access, None),
+        RequestKind::Portability => (BundleKind::Portability, to.filter(|t| !t.is_empty())),
+    };
+    let subject = ExportSubject::Request {
+        id: id.to_string(),
+        by: Some(staff.name.clone()),
     };
     Ok(ExportInput {
         subject,
@@ -177,7 +163,7 @@ pub async fn input_for(
         force: true,
         lang: None,
         now: chrono::Utc::now(),
-        received,
+        received: None,
         passphrase,
         decisions: None,
         to,

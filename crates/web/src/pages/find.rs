@@ -1,4 +1,5 @@
-//! Find: name + birth date (+ postcode) → masked candidates, as `inzage find`.
+//! Find: a klantnummer or contract number, or name + birth date (+
+//! postcode) → masked candidates, from the same use cases as `inzage find`.
 
 use std::sync::Arc;
 
@@ -7,6 +8,7 @@ use axum::response::Response;
 use axum::Form;
 use chrono::NaiveDate;
 use inzage_app::find::PersonQuery;
+use inzage_app::requests::SubjectRef;
 use minijinja::context;
 use serde::Deserialize;
 
@@ -15,16 +17,17 @@ use crate::session::Staff;
 use crate::state::Shared;
 use crate::texts::text;
 
+fn show_find(
+    shared: &Shared,
+    staff: &Staff,
+    page: minijinja::Value,
+) -> Result<Response, PageError> {
+    show(shared, staff, "/find", "find.html", "title_find", page)
+}
+
 /// `GET /find`.
 pub async fn page(State(shared): State<Arc<Shared>>, staff: Staff) -> Result<Response, PageError> {
-    show(
-        &shared,
-        &staff,
-        "/find",
-        "find.html",
-        "title_find",
-        context! {},
-    )
+    show_find(&shared, &staff, context! {})
 }
 
 #[derive(Deserialize)]
@@ -73,12 +76,47 @@ pub async fn search(
         }
         _ => None,
     };
-    show(
+    show_find(
         &shared,
         &staff,
-        "/find",
-        "find.html",
-        "title_find",
         context! { values => values, errors => errors, outcome => outcome },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct NumberForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    number_kind: String,
+    #[serde(default)]
+    number: String,
+}
+
+/// `POST /find/number`: a klantnummer or a contract number.
+pub async fn search_number(
+    State(shared): State<Arc<Shared>>,
+    staff: Staff,
+    Form(form): Form<NumberForm>,
+) -> Result<Response, PageError> {
+    staff.check_csrf(&form.csrf)?;
+    let mut errors = Errors::new();
+    let number = form.number.trim().to_string();
+    let subject = match form.number_kind.as_str() {
+        "contract" => SubjectRef::Contract(number),
+        _ => SubjectRef::Customer(number),
+    };
+    let outcome = match crate::bridge::find_by_number(shared.config_path.clone(), subject).await {
+        Ok(outcome) => Some(outcome),
+        Err(e) => {
+            errors.insert("number", super::field_error(&e, "number").1);
+            None
+        }
+    };
+    let values = context! { number => &form.number, number_kind => &form.number_kind };
+    show_find(
+        &shared,
+        &staff,
+        context! { values => values, errors => errors, outcome => outcome, by_number => true },
     )
 }

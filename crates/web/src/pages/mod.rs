@@ -34,6 +34,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/logout", post(auth::logout))
         .route("/lang", post(auth::switch_language))
         .route("/find", get(find::page).post(find::search))
+        .route("/find/number", post(find::search_number))
         .route("/requests", get(requests::list).post(requests::open))
         .route("/requests/new", get(requests::new_page))
         .route("/requests/{id}", get(requests::detail))

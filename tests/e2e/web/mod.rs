@@ -17,6 +17,16 @@ use fantoccini::{Client, ClientBuilder, Locator};
 
 use crate::support::*;
 
+mod checks;
+mod concurrency;
+mod encrypted;
+mod failing_source;
+mod find;
+mod gate;
+mod portability;
+mod receiver;
+mod tls;
+
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -39,10 +49,30 @@ impl Drop for Running {
 /// `inzage serve` on a free port for `config`; returns the server and
 /// the login URL it printed.
 fn serve(config: &Path, work: &Path) -> (Running, String) {
-    let mut child = inzage()
+    serve_with(config, work, &[])
+}
+
+/// `inzage serve` with these variables in its environment (the URLs and
+/// secrets of test servers the test started).
+fn serve_with(config: &Path, work: &Path, env: &[(&str, &str)]) -> (Running, String) {
+    let (server, line) = serve_as(config, work, &["--bind", "127.0.0.1:0"], env);
+    let at = line.find("http").unwrap();
+    (server, line[at..].trim().to_string())
+}
+
+/// `inzage serve` with these arguments and variables; returns the server
+/// and the last line it printed before serving (the one with its URL).
+fn serve_as(config: &Path, work: &Path, args: &[&str], env: &[(&str, &str)]) -> (Running, String) {
+    let mut cmd = inzage();
+    for (name, value) in env {
+        cmd.env(name, value);
+    }
+    let mut child = cmd
         .arg("--config")
         .arg(config)
-        .args(["serve", "--bind", "127.0.0.1:0", "--work-dir"])
+        .arg("serve")
+        .args(args)
+        .arg("--work-dir")
         .arg(work)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -50,16 +80,13 @@ fn serve(config: &Path, work: &Path) -> (Running, String) {
         .expect("inzage serve starts");
     let stdout = child.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
-    let url = loop {
-        let line = lines
-            .next()
-            .expect("inzage serve prints a login URL")
-            .unwrap();
-        if let Some(at) = line.find("http://") {
-            break line[at..].trim().to_string();
+    let line = loop {
+        let line = lines.next().expect("inzage serve prints its URL").unwrap();
+        if line.contains("http://") || line.contains("https://") {
+            break line;
         }
     };
-    (Running(child), url)
+    (Running(child), line)
 }
 
 fn base(login_url: &str) -> String {
@@ -169,6 +196,27 @@ async fn submit(c: &Client, form_action_suffix: &str) {
     .unwrap();
 }
 
+/// Clicks the element `css` names (which must be there).
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// The text of the element `css` names (which must be there).
+async fn text_of(c: &Client, css: &str) -> String {
+    match c.find(Locator::Css(css)).await {
+        Ok(e) => e.text().await.unwrap(),
+        Err(_) => panic!(
+            "{css} is not on the page: {}",
+            c.source().await.unwrap_or_default()
+        ),
+    }
+}
+
 async fn wait_for(c: &Client, css: &str, limit: Duration) {
     let started = Instant::now();
     loop {
@@ -181,6 +229,84 @@ async fn wait_for(c: &Client, css: &str, limit: Duration) {
             c.source().await.unwrap_or_default()
         );
         tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// Logs the browser in with the one-time token as `name`.
+async fn browser_login(c: &Client, login: &str, name: &str) {
+    c.goto(login).await.unwrap();
+    fill(c, "#name", name).await;
+    submit(c, "/login").await;
+    wait_for(c, "nav", Duration::from_secs(10)).await;
+}
+
+/// Opens a request of `kind` for `customer` in the browser and verifies
+/// the identity; returns its id.
+async fn browser_open_verified(c: &Client, base: &str, customer: &str, kind: &str) -> String {
+    c.goto(&format!("{base}/requests/new?customer={customer}"))
+        .await
+        .unwrap();
+    wait_for(c, "form[action='/requests']", Duration::from_secs(10)).await;
+    c.find(Locator::Css("#kind"))
+        .await
+        .unwrap()
+        .select_by_value(kind)
+        .await
+        .unwrap();
+    submit(c, "/requests").await;
+    wait_for(c, "form[action$='/verify']", Duration::from_secs(10)).await;
+    let url = c.current_url().await.unwrap();
+    let id = url.path().rsplit('/').next().unwrap().to_string();
+    fill(c, "#method", "ID-kaart getoond aan de balie").await;
+    submit(c, "/verify").await;
+    wait_for(c, "a[href$='/export']", Duration::from_secs(10)).await;
+    id
+}
+
+/// Runs the export page's form (after `ticks`, the ids of check boxes to
+/// tick) and waits until the export has ended: the bundle is written or
+/// the refusal shows.
+async fn browser_export(c: &Client, base: &str, id: &str, ticks: &[&str]) {
+    let url = format!("{base}/requests/{id}/export");
+    if c.current_url().await.unwrap().as_str() != url {
+        c.goto(&url).await.unwrap();
+    }
+    for tick in ticks {
+        c.find(Locator::Css(&format!("#{tick}")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+    let before = c.find(Locator::Css("html")).await.unwrap();
+    submit(c, "/export").await;
+    gone(&before).await;
+    wait_for(c, "#written, #refused", Duration::from_secs(120)).await;
+}
+
+/// Sends the review page as it stands (its decisions) and waits for the
+/// new bundle.
+async fn browser_review(c: &Client, base: &str, id: &str) {
+    c.goto(&format!("{base}/requests/{id}/review"))
+        .await
+        .unwrap();
+    let before = c.find(Locator::Css("html")).await.unwrap();
+    submit(c, "/review").await;
+    gone(&before).await;
+    wait_for(c, "#written", Duration::from_secs(120)).await;
+}
+
+/// Waits until the page that held `element` has been replaced (after a
+/// form was sent), so that what is found next is on the new page.
+async fn gone(element: &fantoccini::elements::Element) {
+    let started = Instant::now();
+    while element.tag_name().await.is_ok() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the page was not replaced"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
@@ -197,6 +323,26 @@ fn estate_with_markup(dir: &Path) -> PathBuf {
     config_with(dir, |c| {
         c + &member_list_source("ledenlijst", &csv, "Klantnummer")
     })
+}
+
+/// The zip file the browser downloaded into `downloads` (waits for it).
+fn downloaded_zip(downloads: &Path) -> PathBuf {
+    let started = Instant::now();
+    loop {
+        let found = std::fs::read_dir(downloads)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "zip"));
+        if let Some(p) = found {
+            return p;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no bundle was downloaded"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }
 
 fn zip_text(path: &Path, entry: &str) -> String {
@@ -254,12 +400,7 @@ fn the_whole_flow_for_a_story_tenant_in_a_real_browser() {
         screenshot(&c, "02-find").await;
         inert(&c, "find").await;
         // Open the request from the candidate.
-        c.find(Locator::Css("a[href^='/requests/new?customer=']"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&c, "a[href^='/requests/new?customer=']").await;
         wait_for(&c, "form[action='/requests']", Duration::from_secs(10)).await;
         submit(&c, "/requests").await;
         wait_for(&c, "form[action$='/verify']", Duration::from_secs(10)).await;
@@ -336,12 +477,7 @@ fn the_whole_flow_for_a_story_tenant_in_a_real_browser() {
         wait_for(&c, "#download", Duration::from_secs(10)).await;
         screenshot(&c, "07-bundle").await;
         inert(&c, "bundle").await;
-        c.find(Locator::Css("#download"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&c, "#download").await;
         // The report as the tenant sees it: the markup is text there too.
         c.goto(&format!("{base}/requests/{id}/report"))
             .await
@@ -360,22 +496,7 @@ fn the_whole_flow_for_a_story_tenant_in_a_real_browser() {
         c.close().await.unwrap();
     });
     // The downloaded bundle reflects the decision: the name stands as written.
-    let started = Instant::now();
-    let bundle = loop {
-        let found = std::fs::read_dir(&downloads)
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .find(|p| p.extension().is_some_and(|x| x == "zip"));
-        if let Some(p) = found {
-            break p;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "no bundle was downloaded"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    let bundle = downloaded_zip(&downloads);
     let notes = zip_text(&bundle, "data/crm/Notitie.json").to_lowercase();
     assert!(
         notes.contains("luuk de boer"),
@@ -409,29 +530,37 @@ fn http(
     form: Option<&str>,
 ) -> (u16, reqwest::header::HeaderMap, String) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .no_proxy()
-            .build()
-            .unwrap();
-        let mut req = match method {
-            "POST" => client.post(url),
-            _ => client.get(url),
-        };
-        if let Some(c) = cookie {
-            req = req.header("Cookie", c);
-        }
-        if let Some(f) = form {
-            req = req
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .body(f.to_string());
-        }
-        let resp = req.send().await.unwrap();
-        let status = resp.status().as_u16();
-        let headers = resp.headers().clone();
-        (status, headers, resp.text().await.unwrap())
-    })
+    runtime.block_on(http_async(method, url, cookie, form))
+}
+
+/// [`http`], from async code.
+async fn http_async(
+    method: &str,
+    url: &str,
+    cookie: Option<&str>,
+    form: Option<&str>,
+) -> (u16, reqwest::header::HeaderMap, String) {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .build()
+        .unwrap();
+    let mut req = match method {
+        "POST" => client.post(url),
+        _ => client.get(url),
+    };
+    if let Some(c) = cookie {
+        req = req.header("Cookie", c);
+    }
+    if let Some(f) = form {
+        req = req
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(f.to_string());
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    (status, headers, resp.text().await.unwrap())
 }
 
 fn session_cookie(headers: &reqwest::header::HeaderMap) -> String {
@@ -451,6 +580,91 @@ fn session_cookie(headers: &reqwest::header::HeaderMap) -> String {
 fn csrf_of(page: &str) -> String {
     let at = page.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
     page[at..at + 64].to_string()
+}
+
+/// Logs in over plain HTTP with the one-time token: the staff session's
+/// cookie and its CSRF token.
+fn login_http(login: &str, name: &str) -> (String, String) {
+    let base = base(login);
+    let (_, headers, page) = http("GET", login, None, None);
+    let anonymous = session_cookie(&headers);
+    let token = login.rsplit("token=").next().unwrap();
+    let form = format!("csrf={}&token={token}&name={name}", csrf_of(&page));
+    let (status, headers, _) = http(
+        "POST",
+        &format!("{base}/login"),
+        Some(&anonymous),
+        Some(&form),
+    );
+    assert_eq!(status, 303, "logged in");
+    let staff = session_cookie(&headers);
+    let (_, _, page) = http("GET", &format!("{base}/find"), Some(&staff), None);
+    (staff, csrf_of(&page))
+}
+
+/// Opens a request of `kind` for `customer` over HTTP and verifies the
+/// identity; returns its id.
+fn open_verified(base: &str, staff: &str, csrf: &str, customer: &str, kind: &str) -> String {
+    let today = chrono::Utc::now().date_naive();
+    let form =
+        format!("csrf={csrf}&customer={customer}&kind={kind}&received={today}&channel=balie");
+    let (status, headers, page) = http(
+        "POST",
+        &format!("{base}/requests"),
+        Some(staff),
+        Some(&form),
+    );
+    assert_eq!(status, 303, "opened: {page}");
+    let id = headers["location"]
+        .to_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let form = format!("csrf={csrf}&method=ID-kaart+getoond+aan+de+balie");
+    let (status, _, page) = http(
+        "POST",
+        &format!("{base}/requests/{id}/verify"),
+        Some(staff),
+        Some(&form),
+    );
+    assert!(status == 303 || status == 200, "verified: {page}");
+    id
+}
+
+/// Posts the export form of request `id` (with `extra` fields); returns
+/// the status and page.
+fn start_export(base: &str, staff: &str, csrf: &str, id: &str, extra: &str) -> (u16, String) {
+    let (status, _, page) = http(
+        "POST",
+        &format!("{base}/requests/{id}/export"),
+        Some(staff),
+        Some(&format!("csrf={csrf}{extra}")),
+    );
+    (status, page)
+}
+
+/// The export page of `id` once its export has ended (no longer running).
+fn export_ended(base: &str, staff: &str, id: &str) -> String {
+    let started = Instant::now();
+    loop {
+        let (status, _, page) = http(
+            "GET",
+            &format!("{base}/requests/{id}/export"),
+            Some(staff),
+            None,
+        );
+        assert_eq!(status, 200, "{page}");
+        if !page.contains("id=\"running\"") {
+            return page;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the export of {id} did not end"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }
 
 #[test]
