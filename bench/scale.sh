@@ -9,7 +9,8 @@
 #   bench/scale.sh                       # 1 GB archive; PostgreSQL too when INZAGE_TEST_PG_URL is set
 #   BIG=1 bench/scale.sh                 # also the 10 GB archive (11 GB of disk, minutes to generate)
 #   TENANTS=5 LATENCIES=0 SMALL=0 PG=0 bench/scale.sh   # a quick look
-#   BIG=1 PARTS=mail bench/scale.sh     # only the mail part (PARTS: exports mail)
+#   BIG=1 PARTS=mail bench/scale.sh     # only the mail part (PARTS: exports mail index)
+#   BIG=1 PARTS=index bench/scale.sh    # only the mail index: build, then exports with it, warm and cold
 #
 # The estate is generated once (deterministic, seed 7) under
 # bench/out/corporation/ (git-ignored) and reused: 100,000 relaties,
