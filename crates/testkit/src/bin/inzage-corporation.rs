@@ -114,6 +114,11 @@ fn run(args: &Args) -> std::io::Result<()> {
     eprintln!("built in {:.1} s", start.elapsed().as_secs_f64());
     std::fs::create_dir_all(&args.out)?;
     write_sources(&estate, &args.out)?;
+    inzage_testkit::estate::sqlite::add_to_erp(
+        &args.out.join("erp/erp.sql"),
+        &args.out.join("erp/erp.sqlite"),
+        inzage_testkit::estate::sqlite::CORPORATION_INDEXES,
+    )?;
     eprintln!("sources written in {:.1} s", start.elapsed().as_secs_f64());
     let mut summary = format!(
         "seed {}\nrelaties {}\ncontracten {}\ncontactmomenten {}\nklachten {}\nnotities {}\n\

@@ -41,6 +41,45 @@ pub fn load_sql_into_sqlite(sql: &Path, db: &Path) -> io::Result<()> {
     })
 }
 
+/// The secondary indexes a corporation's ERP has on the columns its
+/// queries select by (foreign keys, the e-mail address as matched): the
+/// fixture estate is small enough without them; at corporation size a
+/// query without them scans a table of a hundred thousand rows or more.
+pub const CORPORATION_INDEXES: &str = "\
+CREATE INDEX contactgegeven_klantnummer ON contactgegeven (klantnummer);
+CREATE INDEX contactgegeven_waarde ON contactgegeven (lower(waarde));
+CREATE INDEX relatie_adres_klantnummer ON relatie_adres (klantnummer);
+CREATE INDEX relatierol_klantnummer ON relatierol (klantnummer);
+CREATE INDEX relatierol_contractnummer ON relatierol (contractnummer);
+CREATE INDEX huurbetaling_contractnummer ON huurbetaling (contractnummer);
+CREATE INDEX inkomenstoets_klantnummer ON inkomenstoets (klantnummer);
+CREATE INDEX onderhoudsverzoek_klantnummer ON onderhoudsverzoek (klantnummer);
+";
+
+/// Adds `ddl` to the SQL script at `sql` (so that PostgreSQL loads it too)
+/// and runs it on the SQLite database at `db`.
+pub fn add_to_erp(sql: &Path, db: &Path, ddl: &str) -> io::Result<()> {
+    use std::io::Write;
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(sql)?
+        .write_all(format!("\n{ddl}").as_bytes())?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let options = SqliteConnectOptions::new().filename(db);
+        let mut conn = SqliteConnection::connect_with(&options)
+            .await
+            .map_err(io::Error::other)?;
+        sqlx::raw_sql(ddl)
+            .execute(&mut conn)
+            .await
+            .map_err(io::Error::other)?;
+        conn.close().await.map_err(io::Error::other)
+    })
+}
+
 /// Splits a SQL script into pieces of about `size` bytes that end where a
 /// statement ends: after a `;` at the end of a line, outside any quoted
 /// string (an even number of `'` before it; `''` inside a string keeps the
