@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use inzage_core::identifier::{compare_persons, PersonMatch};
+use inzage_core::identifier::{compare_persons, normalise_postcode, PersonMatch};
 use inzage_core::register::{ColumnRef, FieldDetails, FieldType, PersonColumns};
 use inzage_core::{
     DatasetSpec, FetchRequest, Field, Identifier, IdentifierKind, PersonKey, Record, ReviewItem,
@@ -27,6 +27,8 @@ pub struct TableMatcher<'a> {
     spec: &'a DatasetSpec,
     index: HashMap<&'a str, usize>,
     headers: Vec<String>,
+    /// Each declared field's details, resolved once for the table (not per cell).
+    details: HashMap<&'a str, FieldDetails>,
 }
 
 impl<'a> TableMatcher<'a> {
@@ -61,6 +63,11 @@ impl<'a> TableMatcher<'a> {
             spec,
             index,
             headers: headers.to_vec(),
+            details: spec
+                .fields
+                .iter()
+                .map(|(name, f)| (name.as_str(), f.details()))
+                .collect(),
         })
     }
 
@@ -114,13 +121,10 @@ impl<'a> TableMatcher<'a> {
     /// identifiers kept as text).
     fn typed(&self, row: &[Value], column: &str) -> Value {
         let raw = self.cell(row, column);
-        let details = self
-            .spec
-            .fields
-            .get(column)
-            .map(|f| f.details())
-            .unwrap_or_default();
-        coerce(raw, &details)
+        match self.details.get(column) {
+            Some(details) => coerce(raw, details),
+            None => coerce(raw, &FieldDetails::default()),
+        }
     }
 
     fn identifiers(
@@ -140,14 +144,42 @@ impl<'a> TableMatcher<'a> {
         }
     }
 
-    fn person(&self, row: &[Value], cols: &PersonColumns) -> Option<Identifier> {
-        let text = |c: &str| self.typed(row, c).as_text().unwrap_or_default();
-        let geboortedatum = match self.typed(row, &cols.geboortedatum) {
+    fn birth_date(&self, row: &[Value], cols: &PersonColumns) -> Option<NaiveDate> {
+        match self.typed(row, &cols.geboortedatum) {
             Value::Date(d) => Some(d),
             Value::DateTime(t) => Some(t.date()),
             Value::Instant(t) => Some(t.date_naive()),
             other => other.as_text().and_then(|t| parse_date(&t, None)),
-        };
+        }
+    }
+
+    /// Whether the row's person can agree with a wanted one at all: a match
+    /// or a near miss needs two of name, birth date and postcode equal, so
+    /// the birth date or the postcode is; checked before the name is
+    /// normalised, the costly part, which most rows of a large export then
+    /// never need.
+    fn person_may_match(
+        &self,
+        row: &[Value],
+        cols: &PersonColumns,
+        wanted: &[WantedPerson],
+    ) -> bool {
+        let date = self.birth_date(row, cols);
+        let postcode = normalise_postcode(
+            &self
+                .typed(row, &cols.postcode)
+                .as_text()
+                .unwrap_or_default(),
+        );
+        wanted.iter().any(|w| {
+            (w.date.is_some() && w.date == date)
+                || (!w.postcode.is_empty() && w.postcode == postcode)
+        })
+    }
+
+    fn person(&self, row: &[Value], cols: &PersonColumns) -> Option<Identifier> {
+        let text = |c: &str| self.typed(row, c).as_text().unwrap_or_default();
+        let geboortedatum = self.birth_date(row, cols);
         let key = PersonKey {
             voornamen: text(&cols.voornamen),
             tussenvoegsel: cols.tussenvoegsel.as_deref().map(text).unwrap_or_default(),
@@ -174,7 +206,21 @@ impl<'a> TableMatcher<'a> {
     ) -> RowOutcome {
         let mut matched = Vec::new();
         let mut near_miss = false;
+        let mut wanted_persons: Option<Vec<WantedPerson>> = None;
         for (kind, cols) in &self.spec.matches {
+            if let ColumnRef::Person(p) = cols {
+                let wanted = wanted_persons.get_or_insert_with(|| {
+                    request
+                        .identifiers
+                        .iter()
+                        .filter(|w| w.kind == IdentifierKind::Persoon)
+                        .map(|w| WantedPerson::of(&w.value))
+                        .collect()
+                });
+                if !self.person_may_match(row, p, wanted) {
+                    continue;
+                }
+            }
             for id in self.identifiers(row, *kind, cols) {
                 for wanted in request.identifiers.iter().filter(|w| w.kind == *kind) {
                     if *kind == IdentifierKind::Persoon {
@@ -276,6 +322,23 @@ impl<'a> TableMatcher<'a> {
 }
 
 /// The text of a cell used as an identifier: whole numbers without `.0`.
+/// The birth date and postcode of a wanted person identifier
+/// (`name|yyyy-mm-dd|postcode`, the postcode empty for a search by name).
+struct WantedPerson {
+    date: Option<NaiveDate>,
+    postcode: String,
+}
+
+impl WantedPerson {
+    fn of(value: &str) -> WantedPerson {
+        let mut parts = value.split('|').skip(1);
+        WantedPerson {
+            date: parts.next().and_then(|d| d.parse().ok()),
+            postcode: parts.next().unwrap_or_default().to_string(),
+        }
+    }
+}
+
 fn identifier_text(value: &Value) -> Option<String> {
     match value {
         Value::Float(f) if f.fract() == 0.0 => Some(format!("{}", *f as i64)),
@@ -468,6 +531,58 @@ mod tests {
             msg.contains("`Klant`") && msg.contains("Nummer") && msg.contains("f.csv"),
             "{msg}"
         );
+    }
+
+    /// Two of name, birth date and postcode equal is a near miss, three a
+    /// match, whichever two; the quick check on birth date and postcode
+    /// never drops one of them.
+    #[test]
+    fn a_person_matches_on_all_three_parts_and_is_a_near_miss_on_any_two() {
+        let spec = spec(
+            "name = \"D\"\nkey = \"Id\"\n[match]\npersoon = { voornamen = \"Voornamen\", achternaam = \"Achternaam\", geboortedatum = \"Geboren\", postcode = \"Postcode\" }\n[fields]\nId = \"x\"\nVoornamen = \"x\"\nAchternaam = \"x\"\nGeboren = { category = \"x\", type = \"date\", format = \"%d-%m-%Y\" }\nPostcode = \"x\"\n",
+        );
+        let headers: Vec<String> = ["Id", "Voornamen", "Achternaam", "Geboren", "Postcode"]
+            .map(String::from)
+            .into();
+        let m = TableMatcher::new("s", &spec, &headers, "f").unwrap();
+        let wanted = Identifier::person(&PersonKey {
+            voornamen: "Fleur".into(),
+            tussenvoegsel: String::new(),
+            achternaam: "Jansen".into(),
+            geboortedatum: NaiveDate::from_ymd_opt(1990, 4, 2),
+            postcode: "3512 AB".into(),
+        })
+        .unwrap();
+        let row = |first: &str, born: &str, postcode: &str| -> Vec<Value> {
+            [("1"), first, "Jansen", born, postcode]
+                .map(|t| Value::Text(t.to_string()))
+                .into()
+        };
+        let outcome = |r: Vec<Value>| m.evaluate(&r, "f:2", &request(vec![wanted.clone()]));
+        assert!(matches!(
+            outcome(row("Fleur", "02-04-1990", "3512ab")),
+            RowOutcome::Match(_)
+        ));
+        for (first, born, postcode) in [
+            ("Anna", "02-04-1990", "3512AB"),  // birth date and postcode
+            ("Fleur", "03-04-1990", "3512AB"), // name and postcode
+            ("Fleur", "02-04-1990", "1234AB"), // name and birth date
+        ] {
+            assert!(
+                matches!(outcome(row(first, born, postcode)), RowOutcome::Review(_)),
+                "{first} {born} {postcode} is a near miss"
+            );
+        }
+        for (first, born, postcode) in [
+            ("Fleur", "03-04-1990", "1234AB"), // the name alone
+            ("Anna", "03-04-1990", "3512AB"),  // the postcode alone
+            ("Anna", "02-04-1990", "1234AB"),  // the birth date alone
+        ] {
+            assert!(
+                matches!(outcome(row(first, born, postcode)), RowOutcome::NoMatch),
+                "{first} {born} {postcode} is no one we want"
+            );
+        }
     }
 
     #[test]
