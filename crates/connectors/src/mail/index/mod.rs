@@ -14,7 +14,10 @@
 //! ASCII lowercase, and `t:<WORD>` for every word of the decoded subjects
 //! and text that holds a digit ([`super::message::index_words`]); with
 //! `email = "adressen_tekst"` also every address written in the decoded text
-//! ([`super::message::text_addresses`]). A message
+//! ([`super::message::text_addresses`]). The bodies of binary parts
+//! (attachments that are neither text nor a message) are left out before
+//! the message is parsed for keying: the matcher never reads them, and
+//! decoding and hashing them was half the build. A message
 //! the prefilter walk is not sure of, that is beyond the limits, has no
 //! headers or trips the parser is *flagged*: it is looked at on every
 //! search. So a search over the index looks at every message a full scan
