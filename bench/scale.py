@@ -37,6 +37,8 @@ import time
 import urllib.parse
 import zipfile
 
+from measure import status  # the /proc sampling bench/measure.py does, shared
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN_DIR = os.path.join(ROOT, os.environ.get("BIN_DIR", "target/release"))
 BIN = os.path.join(BIN_DIR, "inzage")
@@ -172,19 +174,6 @@ class Servers:
 
 
 # ------------------------------------------------------------------ export
-
-
-def status(pid):
-    out = {}
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                k, _, v = line.partition(":")
-                if k in ("RssAnon", "VmHWM"):
-                    out[k] = int(v.split()[0])
-    except OSError:
-        pass
-    return out
 
 
 def run_measured(cmd, env=None):
