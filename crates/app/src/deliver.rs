@@ -18,7 +18,7 @@ use inzage_connectors::http::client::{check_scheme, is_loopback};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::error::AppError;
+use crate::error::{AppError, Problem};
 
 /// What to deliver, and to whom.
 #[derive(Clone, Debug)]
@@ -59,53 +59,53 @@ pub async fn deliver(config_path: &Path, args: DeliverInput) -> Result<Delivered
     let shown = args.bundle.display().to_string();
     let receipt = receipt_path(&args.bundle);
     if receipt.exists() && !args.force {
-        return Err(AppError::invalid(format!(
-            "{} exists: {shown} was delivered before. Pass --force to send it again",
-            receipt.display()
-        )));
+        return Err(AppError::invalid(Problem::DeliveredBefore {
+            receipt,
+            bundle: shown,
+        }));
     }
     let report = inzage_bundle::verify::verify(&args.bundle, args.passphrase.as_deref())
-        .map_err(|e| AppError::invalid(crate::error::chain(&e)))?;
+        .map_err(|e| AppError::config(crate::error::chain(&e)))?;
     if !report.ok() {
-        let list: Vec<String> = report.problems.iter().map(|p| format!("  {p}")).collect();
-        return Err(AppError::invalid(format!(
-            "{shown} does not verify, so it is not sent:\n{}\nexport it again",
-            list.join("\n")
-        )));
+        return Err(AppError::invalid(Problem::BundleDoesNotVerify {
+            bundle: shown,
+            problems: report.problems.iter().map(|p| p.to_string()).collect(),
+        }));
     }
     if report.kind.as_deref() != Some("portability") {
-        return Err(AppError::invalid(format!(
-            "{shown} is an {} bundle; only a portability bundle (export --kind portability) goes to another landlord",
-            report.kind.as_deref().unwrap_or("unknown")
-        )));
+        return Err(AppError::invalid(Problem::NotPortability {
+            bundle: shown,
+            kind: report.kind.clone().unwrap_or_else(|| "unknown".into()),
+        }));
     }
     if let Some(id) = &report.receiver {
         if id != &args.to {
-            return Err(AppError::invalid(format!(
-                "{shown} was made for receiver `{id}`, not `{}`; export it again with --to {}",
-                args.to, args.to
-            )));
+            return Err(AppError::invalid(Problem::OtherReceiver {
+                bundle: shown,
+                made_for: id.clone(),
+                asked: args.to.clone(),
+            }));
         }
     }
     let url_text = inzage_connectors::secrets::expand_env(&receiver.url)
-        .map_err(|e| AppError::invalid(format!("receiver `{}`: url: {e}", args.to)))?;
+        .map_err(|e| AppError::config(format!("receiver `{}`: url: {e}", args.to)))?;
     let url = url::Url::parse(&url_text).map_err(|e| {
-        AppError::invalid(format!(
+        AppError::config(format!(
             "receiver `{}`: url is not a URL ({e}); fix [receivers.{}] url",
             args.to, args.to
         ))
     })?;
     check_scheme(&url, false)
-        .map_err(|e| AppError::invalid(format!("receiver `{}`: {e}", args.to)))?;
+        .map_err(|e| AppError::config(format!("receiver `{}`: {e}", args.to)))?;
     let token = match &receiver.token {
         Some(t) => Some(
             inzage_connectors::secrets::expand_env(t)
-                .map_err(|e| AppError::invalid(format!("receiver `{}`: token: {e}", args.to)))?,
+                .map_err(|e| AppError::config(format!("receiver `{}`: token: {e}", args.to)))?,
         ),
         None => None,
     };
     let body = std::fs::read(&args.bundle)
-        .map_err(|e| AppError::invalid(format!("cannot read {shown}: {e}")))?;
+        .map_err(|e| AppError::config(format!("cannot read {shown}: {e}")))?;
     let sha256 = hex::encode(Sha256::digest(&body));
     let mut builder = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
     if is_loopback(&url) {
@@ -252,11 +252,13 @@ fn short(text: &str) -> String {
 }
 
 fn failed(args: &DeliverInput, origin: &str, attempts: u32, what: String) -> AppError {
-    AppError::failed(format!(
-        "{} was NOT delivered to `{}` ({origin}) after {attempts} attempt(s): {what}. No receipt was written; fix the cause and run `inzage deliver` again",
-        args.bundle.display(),
-        args.to
-    ))
+    AppError::NotDelivered {
+        bundle: args.bundle.display().to_string(),
+        to: args.to.clone(),
+        origin: origin.to_string(),
+        attempts,
+        cause: what,
+    }
 }
 
 fn write_atomically(path: &Path, doc: &serde_json::Value) -> Result<(), AppError> {

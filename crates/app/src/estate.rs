@@ -14,7 +14,7 @@ use crate::error::{chain, AppError};
 
 /// Loads the configuration; every problem is bad input.
 pub fn load_config(path: &Path) -> Result<Config, AppError> {
-    Config::load(path).map_err(|e| AppError::invalid(chain(&e)))
+    Config::load(path).map_err(|e| AppError::config(chain(&e)))
 }
 
 /// Running fixture servers; they stop when this is dropped.
@@ -35,14 +35,14 @@ pub async fn start_fixture_servers(config: &Config) -> Result<(Variables, Server
             "crm" => start_crm(&server.data, Knobs::default()).await,
             "woningnet" => start_woningnet(&server.data, Knobs::default()).await,
             other => {
-                return Err(AppError::invalid(format!(
+                return Err(AppError::config(format!(
                     "fixture_server `{}`: kind `{other}` is not known; use `crm` or `woningnet`",
                     server.id
                 )))
             }
         }
         .map_err(|e| {
-            AppError::invalid(format!(
+            AppError::config(format!(
                 "fixture_server `{}`: cannot start it: {e} (check `data`, or remove the [[fixture_server]] block for a real deployment)",
                 server.id
             ))
@@ -74,7 +74,7 @@ pub fn build_connectors(config: &Config, vars: &Variables) -> Result<Vec<Built>,
         .map(|c| {
             let connector = c
                 .build(vars)
-                .map_err(|e| AppError::invalid(format!("connector `{}`: {e}", c.id())))?;
+                .map_err(|e| AppError::config(format!("connector `{}`: {e}", c.id())))?;
             Ok(Built {
                 connector,
                 timeout: c

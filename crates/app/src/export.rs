@@ -15,7 +15,7 @@ use inzage_engine::protect::{protect, FieldRoles, Protector};
 use inzage_engine::{Engine, EngineOptions, Findings, Source, SourceEvent, SourceReport};
 use inzage_requests::RequestKind;
 
-use crate::error::{chain, AppError, Field};
+use crate::error::{chain, AppError, Field, Problem};
 use crate::estate::{build_connectors, load_config, start_fixture_servers};
 use crate::requests::{self, SubjectRef};
 
@@ -176,9 +176,7 @@ pub async fn export(
     let receiver = match (&input.to, kind) {
         (None, _) => None,
         (Some(_), BundleKind::Access) => {
-            return Err(AppError::field(Field::To,
-                "--to names a receiving landlord, which only a portability bundle has; add --kind portability or leave out --to"
-            ))
+            return Err(AppError::field(Field::To, Problem::ReceiverForAccess))
         }
         (Some(id), BundleKind::Portability) => {
             let r = crate::receivers::find(config_path, id)?;
@@ -196,9 +194,9 @@ pub async fn export(
         (None, ExportSubject::Request { .. }) => unreachable!("a request export is linked"),
     };
     if input.out.exists() && !input.force {
-        return Err(AppError::invalid(
-            BundleError::Exists(input.out.clone()).to_string(),
-        ));
+        return Err(AppError::invalid(Problem::FileExists {
+            path: input.out.clone(),
+        }));
     }
     let now = input.now;
     let lang = input.lang.unwrap_or(config.register.organisation.language);
@@ -215,7 +213,7 @@ pub async fn export(
         .collect();
     let connectors: Vec<_> = built.iter().map(|b| b.connector.clone()).collect();
     let decisions = match &input.decisions {
-        Some(path) => Some(Decisions::load(path).map_err(|e| AppError::invalid(chain(&e)))?),
+        Some(path) => Some(Decisions::load(path).map_err(|e| AppError::config(chain(&e)))?),
         None => None,
     };
     let observer = progress.clone();
@@ -237,7 +235,7 @@ pub async fn export(
         engine.run(start.clone()),
         people_index(&config.protect, &connectors)
     );
-    let mut findings = findings.map_err(|e| AppError::invalid(chain(&e)))?;
+    let mut findings = findings.map_err(|e| AppError::config(chain(&e)))?;
     let people = people?;
     progress(ExportEvent::Searched(findings.sources.clone()));
     let roles = FieldRoles::from_datasets(
@@ -249,17 +247,15 @@ pub async fn export(
     protect(&mut findings, &roles, &protector, decisions.as_ref(), lang);
     progress(ExportEvent::Protected(protection(&findings)));
     if !findings.is_complete() && !input.allow_partial {
-        return Err(AppError::SourcesFailed(format!(
-            "no bundle written: {} source(s) failed (see above). Fix them and run again, or pass --allow-partial to write a bundle marked partial.",
-            findings.failed_sources().count()
-        )));
+        return Err(AppError::SourcesFailed {
+            failed: findings.failed_sources().count(),
+        });
     }
     if findings.records.is_empty() && !input.allow_empty {
-        return Err(AppError::NoData(format!(
-            "no bundle written: no source knows {} {}. Check the number (a typo is not \"we hold nothing about you\"); when it is right, pass --allow-empty to write the answer that we hold no personal data about the person.",
-            start.kind,
-            start.masked()
-        )));
+        return Err(AppError::NoData {
+            kind: start.kind,
+            masked: start.masked(),
+        });
     }
     let options = BundleOptions {
         kind,
@@ -313,7 +309,7 @@ pub async fn export(
         ),
     };
     let summary = written.map_err(|e| match e {
-        BundleError::Exists(_) => AppError::invalid(chain(&e)),
+        BundleError::Exists(path) => AppError::invalid(Problem::FileExists { path }),
         other => AppError::failed(chain(&other)),
     })?;
     let recorded = match &linked {
@@ -391,7 +387,7 @@ async fn people_index(
         return Ok(index);
     };
     let Some(connector) = connectors.iter().find(|c| c.id() == spec.connector) else {
-        return Err(AppError::invalid(format!(
+        return Err(AppError::config(format!(
             "[protect.people] names connector `{}`, which is not configured",
             spec.connector
         )));
@@ -400,11 +396,9 @@ async fn people_index(
     let n = connector
         .people(&spec.query, &mut |p| index.add(&p))
         .await
-        .map_err(|e| {
-            AppError::SourcesFailed(format!(
-                "no bundle written: the people index ({}) failed: {e}. Without it other people's names cannot be found in free text; fix the source or the [protect.people] query and run again.",
-                spec.connector
-            ))
+        .map_err(|e| AppError::PeopleIndexFailed {
+            connector: spec.connector.clone(),
+            reason: e.to_string(),
         })?;
     tracing::info!(
         people = n,
@@ -445,19 +439,19 @@ pub fn creation_time(now: Option<&str>) -> Result<DateTime<Utc>, AppError> {
         return DateTime::parse_from_rfc3339(text)
             .map(|t| t.with_timezone(&Utc))
             .map_err(|e| {
-                AppError::invalid(format!(
+                AppError::config(format!(
                     "--now `{text}` is not an RFC 3339 time such as 2026-01-31T12:00:00Z: {e}"
                 ))
             });
     }
     if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
         let secs: i64 = epoch.trim().parse().map_err(|e| {
-            AppError::invalid(format!(
+            AppError::config(format!(
                 "SOURCE_DATE_EPOCH `{epoch}` is not a number of seconds: {e}"
             ))
         })?;
         return Utc.timestamp_opt(secs, 0).single().ok_or_else(|| {
-            AppError::invalid(format!("SOURCE_DATE_EPOCH `{epoch}` is out of range"))
+            AppError::config(format!("SOURCE_DATE_EPOCH `{epoch}` is out of range"))
         });
     }
     Ok(Utc::now())

@@ -7,7 +7,7 @@ use chrono::Utc;
 use inzage_core::IdentifierKind;
 pub use inzage_requests::find::{Candidate, FindOutcome, PersonQuery};
 
-use crate::error::{AppError, Field};
+use crate::error::{AppError, Field, Problem};
 use crate::estate::{build_connectors, load_config, start_fixture_servers};
 use crate::requests::{subject_identifier, SubjectRef};
 
@@ -15,10 +15,7 @@ use crate::requests::{subject_identifier, SubjectRef};
 /// date and (when given) postcode.
 pub async fn find(config_path: &Path, query: &PersonQuery) -> Result<FindOutcome, AppError> {
     if inzage_core::identifier::normalise_name(&query.name).is_empty() {
-        return Err(AppError::field(
-            Field::Name,
-            "--name is empty: give the full name as the requester wrote it",
-        ));
+        return Err(AppError::field(Field::Name, Problem::NameMissing));
     }
     let config = load_config(config_path)?;
     let searchable: Vec<_> = config
@@ -32,7 +29,7 @@ pub async fn find(config_path: &Path, query: &PersonQuery) -> Result<FindOutcome
         .cloned()
         .collect();
     if searchable.is_empty() {
-        return Err(AppError::invalid(format!(
+        return Err(AppError::config(format!(
             "{}: no source can be searched by person; give a dataset a `match.persoon` (see the README: inzage find)",
             config_path.display()
         )));
@@ -42,7 +39,7 @@ pub async fn find(config_path: &Path, query: &PersonQuery) -> Result<FindOutcome
     for c in &searchable {
         connectors.push(
             c.build(&vars)
-                .map_err(|e| AppError::invalid(format!("connector `{}`: {e}", c.id())))?,
+                .map_err(|e| AppError::config(format!("connector `{}`: {e}", c.id())))?,
         );
     }
     Ok(inzage_requests::find::find(&connectors, query, Utc::now()).await)

@@ -43,7 +43,7 @@ pub async fn index(config_path: &Path) -> Result<Vec<Indexed>, AppError> {
         });
     }
     if done.is_empty() {
-        return Err(AppError::invalid(format!(
+        return Err(AppError::config(format!(
             "no mail source has an `index` path; add `index = \"mail-index.sqlite\"` to a `kind = \"mail\"` connector in {}",
             config_path.display()
         )));

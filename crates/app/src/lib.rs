@@ -18,5 +18,5 @@ pub mod requests;
 pub mod staff;
 pub mod verify;
 
-pub use error::{AppError, Field};
+pub use error::{AppError, Field, Problem};
 pub use estate::load_config;

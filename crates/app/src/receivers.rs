@@ -16,7 +16,7 @@ use indexmap::IndexMap;
 use inzage_connectors::locate::Locator;
 use serde::Deserialize;
 
-use crate::error::{AppError, Field};
+use crate::error::{AppError, Field, Problem};
 
 /// One receiving landlord.
 #[derive(Clone, Debug, Deserialize)]
@@ -56,13 +56,13 @@ struct Raw {
 /// token that is not `${NAME}`.
 pub fn load(path: &Path) -> Result<IndexMap<String, ReceiverConfig>, AppError> {
     let text = std::fs::read_to_string(path)
-        .map_err(|e| AppError::invalid(format!("cannot read {}: {e}", path.display())))?;
+        .map_err(|e| AppError::config(format!("cannot read {}: {e}", path.display())))?;
     let raw: Raw = toml::from_str(&text).map_err(|e| {
         let line = e
             .span()
             .map(|s| format!(":{}", Locator::line_of(&text, s.start)))
             .unwrap_or_default();
-        AppError::invalid(format!(
+        AppError::config(format!(
             "{}{line}: {}\n  hint: a [receivers.<id>] table has label, url, token, timeout_secs and retries",
             path.display(),
             e.message()
@@ -100,7 +100,7 @@ pub fn load(path: &Path) -> Result<IndexMap<String, ReceiverConfig>, AppError> {
         }
     }
     if !problems.is_empty() {
-        return Err(AppError::invalid(problems.join("\nerror: ")));
+        return Err(AppError::config(problems.join("\nerror: ")));
     }
     Ok(raw.receivers)
 }
@@ -109,18 +109,13 @@ pub fn load(path: &Path) -> Result<IndexMap<String, ReceiverConfig>, AppError> {
 pub fn find(path: &Path, id: &str) -> Result<ReceiverConfig, AppError> {
     let all = load(path)?;
     all.get(id).cloned().ok_or_else(|| {
-        let known: Vec<&str> = all.keys().map(String::as_str).collect();
         AppError::field(
             Field::To,
-            format!(
-                "--to `{id}`: no [receivers.{id}] in {}; configured: {}",
-                path.display(),
-                if known.is_empty() {
-                    "none (add a [receivers.<id>] table)".to_string()
-                } else {
-                    known.join(", ")
-                }
-            ),
+            Problem::UnknownReceiver {
+                id: id.to_string(),
+                file: path.to_path_buf(),
+                known: all.keys().cloned().collect(),
+            },
         )
     })
 }

@@ -11,7 +11,7 @@ use inzage_requests::{
     Channel, NewRequest, Outcome, Request, RequestKind, RequestsConfig, RequestsError, Store, Term,
 };
 
-use crate::error::{chain, AppError, Field};
+use crate::error::{chain, AppError, Field, Problem};
 use crate::estate::load_config;
 
 /// Maps a store error to how a front end answers it.
@@ -20,33 +20,35 @@ pub fn store_error(e: RequestsError) -> AppError {
         RequestsError::Store { .. } | RequestsError::Audit { .. } | RequestsError::Letter(_) => {
             AppError::failed(chain(&e))
         }
-        other => AppError::invalid(chain(&other)),
+        RequestsError::Refused(refused) => AppError::invalid(Problem::Request(refused)),
+        RequestsError::NotFound(id) => {
+            AppError::field(Field::Request, Problem::RequestNotFound { id })
+        }
+        RequestsError::Config { .. } => AppError::config(chain(&e)),
     }
 }
 
 /// Opens the store that `[requests]` in the configuration names.
 pub async fn open_store(config_path: &Path) -> Result<Store, AppError> {
-    let config = RequestsConfig::load(config_path).map_err(|e| AppError::invalid(chain(&e)))?;
+    let config = RequestsConfig::load(config_path).map_err(|e| AppError::config(chain(&e)))?;
     Store::open(&config).await.map_err(store_error)
 }
 
 /// Who acts, checked: never empty, never something that looks like a BSN
 /// or document number.
 pub fn actor(by: Option<&str>) -> Result<String, AppError> {
-    let name = by.map(str::trim).filter(|b| !b.is_empty()).ok_or_else(|| {
-        AppError::field(
-            Field::By,
-            "say who you are: pass --by NAME or set INZAGE_USER; the audit trail records who did what",
-        )
-    })?;
-    refuse_numbers(name, "--by", Field::By)?;
+    let name = by
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+        .ok_or_else(|| AppError::field(Field::By, Problem::ActorMissing))?;
+    refuse_numbers(name, Field::By)?;
     Ok(name.to_string())
 }
 
 /// Refuses text that looks like a BSN or a document number.
-pub fn refuse_numbers(text: &str, flag: &str, field: Field) -> Result<(), AppError> {
+pub fn refuse_numbers(text: &str, field: Field) -> Result<(), AppError> {
     match inzage_requests::identity::refuse_identity_numbers(text) {
-        Some(refusal) => Err(AppError::field(field, refusal.message(flag))),
+        Some(refusal) => Err(AppError::field(field, Problem::IdentityNumber(refusal))),
         None => Ok(()),
     }
 }
@@ -66,31 +68,16 @@ pub fn subject_identifier(
     subject: &SubjectRef,
     register: &Register,
 ) -> Result<Identifier, AppError> {
-    let (kind, raw, flag, field) = match subject {
-        SubjectRef::Customer(k) => (
-            IdentifierKind::Klantnummer,
-            k,
-            "--customer",
-            Field::Customer,
-        ),
-        SubjectRef::Contract(c) => (
-            IdentifierKind::Contractnummer,
-            c,
-            "--contract",
-            Field::Contract,
-        ),
+    let (kind, raw, field) = match subject {
+        SubjectRef::Customer(k) => (IdentifierKind::Klantnummer, k, Field::Customer),
+        SubjectRef::Contract(c) => (IdentifierKind::Contractnummer, c, Field::Contract),
     };
-    let id = register.identifier(kind, raw).ok_or_else(|| {
-        AppError::field(
-            field,
-            format!(
-                "{flag} is empty or not written as a {kind} (see [identifiers.{kind}] in connectors.toml)"
-            ),
-        )
-    })?;
+    let id = register
+        .identifier(kind, raw)
+        .ok_or_else(|| AppError::field(field, Problem::IdentifierUnreadable { kind }))?;
     register
         .validate_identifier(kind, &id.value)
-        .map_err(|e| AppError::field(field, format!("{flag}: {e}")))?;
+        .map_err(|e| AppError::field(field, Problem::IdentifierForm(e)))?;
     Ok(id)
 }
 
@@ -119,10 +106,9 @@ pub async fn open(
     if input.received > now.date_naive() {
         return Err(AppError::field(
             Field::Received,
-            format!(
-                "--received {} lies in the future; give the day the request came in",
-                input.received
-            ),
+            Problem::ReceivedInFuture {
+                day: input.received,
+            },
         ));
     }
     let store = open_store(config_path).await?;
@@ -149,12 +135,9 @@ pub async fn verify(
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<Request, AppError> {
-    refuse_numbers(method, "--method", Field::Method)?;
+    refuse_numbers(method, Field::Method)?;
     if method.trim().is_empty() {
-        return Err(AppError::field(
-            Field::Method,
-            "--method is empty: say how identity was checked, for example \"ID-kaart getoond aan de balie\"",
-        ));
+        return Err(AppError::field(Field::Method, Problem::MethodMissing));
     }
     let store = open_store(config_path).await?;
     store
@@ -210,10 +193,10 @@ pub struct ListFilter {
 pub fn due_within(term: &str, today: NaiveDate) -> Result<NaiveDate, AppError> {
     let parsed = term
         .parse::<Term>()
-        .map_err(|e| AppError::invalid(format!("--due-within: {e}")))?;
+        .map_err(|e| AppError::config(format!("--due-within: {e}")))?;
     parsed
         .after(today)
-        .ok_or_else(|| AppError::invalid(format!("--due-within {term} is out of range")))
+        .ok_or_else(|| AppError::config(format!("--due-within {term} is out of range")))
 }
 
 /// The requests, open ones first and soonest due first; those waiting for
@@ -270,10 +253,9 @@ pub async fn letter(
     let register = load_config(config_path)?.register;
     let lang = input.lang.unwrap_or(register.organisation.language);
     if input.out.exists() && !input.force {
-        return Err(AppError::invalid(format!(
-            "{} already exists; choose another --out or pass --force to replace it",
-            input.out.display()
-        )));
+        return Err(AppError::invalid(Problem::FileExists {
+            path: input.out.clone(),
+        }));
     }
     let store = open_store(config_path).await?;
     let request = store.get(&input.id).await.map_err(store_error)?;
@@ -316,7 +298,7 @@ pub struct AuditCheck {
 
 /// Checks the hash chain of the audit trail.
 pub async fn verify_audit(config_path: &Path) -> Result<AuditCheck, AppError> {
-    let config = RequestsConfig::load(config_path).map_err(|e| AppError::invalid(chain(&e)))?;
+    let config = RequestsConfig::load(config_path).map_err(|e| AppError::config(chain(&e)))?;
     let result = inzage_requests::audit::verify(&config.audit).map_err(store_error)?;
     Ok(AuditCheck {
         path: config.audit,
@@ -346,19 +328,16 @@ pub async fn for_export(
     let store = open_store(config_path).await?;
     let request = store.get(id).await.map_err(store_error)?;
     if let Some(c) = &request.closed {
-        return Err(AppError::invalid(format!(
-            "{} was closed on {} ({}); nothing to export",
-            request.id,
-            c.at.date_naive(),
-            c.outcome.as_str()
-        )));
+        return Err(AppError::invalid(Problem::ExportOfClosed {
+            id: request.id.clone(),
+            on: c.at.date_naive(),
+            outcome: c.outcome,
+        }));
     }
     if request.verified.is_none() {
-        return Err(AppError::invalid(format!(
-            "{}: identity is not verified; no bundle leaves before it is. Check the original ID at the counter and run `inzage request verify {} --by NAME --method \"ID-kaart getoond aan de balie\"`",
-            request.id,
-            request.id
-        )));
+        return Err(AppError::invalid(Problem::NotVerified {
+            id: request.id.clone(),
+        }));
     }
     Ok(ExportFor { store, request, by })
 }
@@ -410,7 +389,7 @@ pub async fn history(
     config_path: &Path,
     id: &str,
 ) -> Result<Vec<inzage_requests::audit::Entry>, AppError> {
-    let config = RequestsConfig::load(config_path).map_err(|e| AppError::invalid(chain(&e)))?;
+    let config = RequestsConfig::load(config_path).map_err(|e| AppError::config(chain(&e)))?;
     let text = match std::fs::read_to_string(&config.audit) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),

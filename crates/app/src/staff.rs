@@ -7,7 +7,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use chrono::{DateTime, Utc};
 
-use crate::error::{AppError, Field};
+use crate::error::{AppError, Field, Problem};
 use crate::requests::{actor, open_store, store_error};
 
 /// The shortest password accepted.
@@ -23,9 +23,9 @@ pub async fn add(
 ) -> Result<(), AppError> {
     let name = actor(Some(name))?;
     if password.chars().count() < MIN_PASSWORD {
-        return Err(AppError::invalid(format!(
-            "the password is shorter than {MIN_PASSWORD} characters; choose a longer one"
-        )));
+        return Err(AppError::invalid(Problem::PasswordTooShort {
+            minimum: MIN_PASSWORD,
+        }));
     }
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|e| {
@@ -76,7 +76,7 @@ pub async fn count(config_path: &Path) -> Result<i64, AppError> {
 /// Refuses a staff name that is empty or looks like a number.
 pub fn check_name(name: &str) -> Result<String, AppError> {
     actor(Some(name)).map_err(|e| match e {
-        AppError::Invalid { message, .. } => AppError::field(Field::By, message),
+        AppError::Invalid { problem, .. } => AppError::field(Field::By, problem),
         other => other,
     })
 }

@@ -57,11 +57,16 @@ impl From<anyhow::Error> for Failure {
 impl From<inzage_app::AppError> for Failure {
     fn from(e: inzage_app::AppError) -> Failure {
         use inzage_app::AppError;
+        let message = e.to_string();
         match e {
-            AppError::Invalid { message, .. } => Failure::Usage(anyhow::anyhow!(message)),
-            AppError::SourcesFailed(message) => Failure::SourcesFailed(message),
-            AppError::NoData(message) => Failure::NoData(message),
-            AppError::Failed(message) => Failure::Other(anyhow::anyhow!(message)),
+            AppError::Invalid { .. } => Failure::Usage(anyhow::anyhow!(message)),
+            AppError::SourcesFailed { .. } | AppError::PeopleIndexFailed { .. } => {
+                Failure::SourcesFailed(message)
+            }
+            AppError::NoData { .. } => Failure::NoData(message),
+            AppError::NotDelivered { .. } | AppError::Failed(_) => {
+                Failure::Other(anyhow::anyhow!(message))
+            }
         }
     }
 }

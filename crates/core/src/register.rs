@@ -236,8 +236,8 @@ pub struct Register {
 }
 
 /// An identifier value that does not have the declared form.
-#[derive(Debug, thiserror::Error)]
-#[error("{kind} `{value}` does not have the expected form (pattern {pattern}{example})")]
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("{kind} `{value}` does not have the expected form (pattern {pattern}{})", .example.as_ref().map(|e| format!(", e.g. {e}")).unwrap_or_default())]
 pub struct InvalidIdentifier {
     /// Kind.
     pub kind: IdentifierKind,
@@ -245,8 +245,8 @@ pub struct InvalidIdentifier {
     pub value: String,
     /// The pattern it failed.
     pub pattern: String,
-    /// `, e.g. 001234` when the register gives an example.
-    pub example: String,
+    /// The register's example of the form (`001234`), when it gives one.
+    pub example: Option<String>,
 }
 
 impl Register {
@@ -335,11 +335,7 @@ impl Register {
             kind,
             value: value.to_string(),
             pattern: rule.pattern.clone(),
-            example: rule
-                .example
-                .as_ref()
-                .map(|e| format!(", e.g. {e}"))
-                .unwrap_or_default(),
+            example: rule.example.clone(),
         })
     }
 }

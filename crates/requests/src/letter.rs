@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::config::ClockStart;
 use crate::store::{Outcome, Request, RequestKind};
-use crate::RequestsError;
+use crate::{Refused, RequestsError};
 
 const TEMPLATE: &str = include_str!("../templates/letter.html");
 
@@ -193,10 +193,9 @@ pub fn render(
         }
         LetterKind::Extension => {
             let Some(ext) = &request.extension else {
-                return Err(RequestsError::State(format!(
-                    "{} was not extended; run `inzage request extend {} --reason TEXT` first",
-                    request.id, request.id
-                )));
+                return Err(RequestsError::Refused(Refused::NotExtended {
+                    id: request.id.clone(),
+                }));
             };
             let due = deadlines.answer.map(date).unwrap_or_default();
             let months = match (ext.months, nl) {
@@ -230,10 +229,9 @@ pub fn render(
         }
         LetterKind::Refusal => {
             let (Some(Outcome::Refused), Some(why)) = (outcome, closed_reason) else {
-                return Err(RequestsError::State(format!(
-                    "{} was not refused; close it first with `inzage request close {} --outcome refused --reason TEXT`",
-                    request.id, request.id
-                )));
+                return Err(RequestsError::Refused(Refused::NotRefused {
+                    id: request.id.clone(),
+                }));
             };
             let p = vec![
                 received,
@@ -253,10 +251,9 @@ pub fn render(
         LetterKind::NoData => {
             let empty_export = request.exports.iter().any(|e| e.records == 0);
             if outcome != Some(Outcome::NoData) && !empty_export {
-                return Err(RequestsError::State(format!(
-                    "{}: nothing shows that we hold no data: close it with `--outcome no-data`, or export with --allow-empty first",
-                    request.id
-                )));
+                return Err(RequestsError::Refused(Refused::NoDataUnshown {
+                    id: request.id.clone(),
+                }));
             }
             let p = if nl {
                 vec![

@@ -21,6 +21,7 @@ pub mod find;
 pub mod identity;
 pub mod letter;
 pub mod lookup;
+pub mod refused;
 pub mod store;
 
 use std::path::{Path, PathBuf};
@@ -29,6 +30,7 @@ use sha2::{Digest, Sha256};
 
 pub use config::{ClockStart, RequestsConfig, Term, Terms};
 pub use deadline::Deadlines;
+pub use refused::Refused;
 pub use store::{Channel, ExportRecord, NewRequest, Outcome, Request, RequestKind, Store};
 
 /// What went wrong; every message says what, where and what to do.
@@ -61,12 +63,10 @@ pub enum RequestsError {
     /// No request with that id.
     #[error("request {0} not found; `inzage request list` shows the requests")]
     NotFound(String),
-    /// The request's state does not allow this (with what to do instead).
-    #[error("{0}")]
-    State(String),
-    /// An argument cannot be used (with what to write instead).
-    #[error("{0}")]
-    Invalid(String),
+    /// The request's state (or an argument) does not allow this, with what
+    /// to do instead.
+    #[error(transparent)]
+    Refused(#[from] Refused),
     /// A letter could not be rendered.
     #[error("cannot render the letter: {0}")]
     Letter(String),

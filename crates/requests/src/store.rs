@@ -21,7 +21,7 @@ use sqlx::{Row, Sqlite, Transaction};
 use crate::audit::{AuditTrail, Event};
 use crate::config::{RequestsConfig, Terms};
 use crate::deadline::Deadlines;
-use crate::RequestsError;
+use crate::{Refused, RequestsError};
 
 mod staff;
 
@@ -219,9 +219,9 @@ pub fn parse_request_id(text: &str) -> Result<i64, RequestsError> {
         .ok()
         .filter(|n| *n > 0)
         .ok_or_else(|| {
-            RequestsError::Invalid(format!(
-                "`{text}` is not a request id; ids look like V-0001 (see `inzage request list`)"
-            ))
+            RequestsError::Refused(Refused::NotARequestId {
+                text: text.to_string(),
+            })
         })
 }
 
@@ -440,12 +440,11 @@ impl Store {
         let request = self.load(&mut tx, seq).await?;
         require_open(&request)?;
         if let Some(v) = &request.verified {
-            return Err(RequestsError::State(format!(
-                "{}: identity was already verified on {} by {}; nothing to do",
-                request.id,
-                v.at.date_naive(),
-                v.by
-            )));
+            return Err(RequestsError::Refused(Refused::AlreadyVerified {
+                id: request.id.clone(),
+                on: v.at.date_naive(),
+                by: v.by.clone(),
+            }));
         }
         sqlx::query("UPDATE request SET verified_at = ?, verified_by = ?, verified_method = ? WHERE seq = ?")
             .bind(time(now))
@@ -479,9 +478,7 @@ impl Store {
     ) -> Result<Request, RequestsError> {
         let seq = parse_request_id(id)?;
         if reason.trim().is_empty() {
-            return Err(RequestsError::Invalid(
-                "--reason is empty: the tenant must be told why the answer takes longer (GDPR art. 12(3))".into(),
-            ));
+            return Err(RequestsError::Refused(Refused::ExtensionWithoutReason));
         }
         let mut tx = self.begin().await?;
         let request = self.load(&mut tx, seq).await?;
@@ -489,31 +486,30 @@ impl Store {
         let deadlines = request.deadlines();
         let today = now.date_naive();
         let Some(legal) = deadlines.legal else {
-            return Err(RequestsError::State(format!(
-                "{}: the clock has not started (it starts at verification of identity); verify first with `inzage request verify {}`",
-                request.id, request.id
-            )));
+            return Err(RequestsError::Refused(Refused::ClockNotStarted {
+                id: request.id.clone(),
+            }));
         };
         if !deadlines.extension_open(today) {
-            return Err(RequestsError::State(format!(
-                "{}: an extension must be announced within the first term, which ended on {legal}; the answer was due on {}",
-                request.id,
-                deadlines.answer.map(|d| d.to_string()).unwrap_or_default()
-            )));
+            return Err(RequestsError::Refused(Refused::ExtensionTooLate {
+                id: request.id.clone(),
+                first_term_ended: legal,
+                answer_due: deadlines.answer.unwrap_or(legal),
+            }));
         }
         let crate::config::Term::Months(max) = request.terms.extension_maximum else {
-            return Err(RequestsError::State(
-                "extension_maximum is not in months".into(),
-            ));
+            return Err(RequestsError::Refused(Refused::ExtensionMaximumNotInMonths));
         };
         let already = request.extension.as_ref().map_or(0, |e| e.months);
         let months = months.unwrap_or(max.saturating_sub(already));
         let total = already + months;
         if months == 0 || total > max {
-            return Err(RequestsError::State(format!(
-                "{}: the deadline may be extended by at most {max} months in total; {already} already granted, {months} more asked",
-                request.id
-            )));
+            return Err(RequestsError::Refused(Refused::ExtensionTooLong {
+                id: request.id.clone(),
+                maximum: max,
+                granted: already,
+                asked: months,
+            }));
         }
         sqlx::query("UPDATE request SET extension_months = ?, extension_reason = ?, extended_at = ?, extended_by = ? WHERE seq = ?")
             .bind(i64::from(total))
@@ -551,16 +547,14 @@ impl Store {
         let request = self.load(&mut tx, seq).await?;
         require_open(&request)?;
         if outcome == Outcome::Refused && reason.is_none() {
-            return Err(RequestsError::Invalid(format!(
-                "{}: a refusal needs --reason: the tenant must be told why (GDPR art. 12(4))",
-                request.id
-            )));
+            return Err(RequestsError::Refused(Refused::RefusalWithoutReason {
+                id: request.id.clone(),
+            }));
         }
         if outcome == Outcome::Delivered && request.exports.is_empty() {
-            return Err(RequestsError::State(format!(
-                "{}: no bundle was exported for this request; run `inzage export --request {} --out FILE.zip` first",
-                request.id, request.id
-            )));
+            return Err(RequestsError::Refused(Refused::NothingExported {
+                id: request.id.clone(),
+            }));
         }
         sqlx::query("UPDATE request SET closed_at = ?, closed_by = ?, outcome = ?, close_reason = ? WHERE seq = ?")
             .bind(time(now))
@@ -799,12 +793,11 @@ impl Store {
 
 fn require_open(request: &Request) -> Result<(), RequestsError> {
     match &request.closed {
-        Some(c) => Err(RequestsError::State(format!(
-            "{} was closed on {} ({}); open a new request if the tenant asks again",
-            request.id,
-            c.at.date_naive(),
-            c.outcome.as_str()
-        ))),
+        Some(c) => Err(RequestsError::Refused(Refused::Closed {
+            id: request.id.clone(),
+            on: c.at.date_naive(),
+            outcome: c.outcome,
+        })),
         None => Ok(()),
     }
 }
@@ -874,14 +867,14 @@ mod tests {
         assert_eq!(r.verified.as_ref().unwrap().by, "b");
         assert!(matches!(
             store.verify("V-0001", "b", "again", at(2026, 2, 2)).await,
-            Err(RequestsError::State(_))
+            Err(RequestsError::Refused(_))
         ));
         // Delivered needs an export.
         assert!(matches!(
             store
                 .close("V-0001", "b", Outcome::Delivered, None, at(2026, 2, 3))
                 .await,
-            Err(RequestsError::State(_))
+            Err(RequestsError::Refused(_))
         ));
         let r = store
             .extend("V-0001", "b", Some(1), "veel systemen", at(2026, 2, 27))
@@ -936,7 +929,7 @@ mod tests {
         assert_eq!(r.deadlines().answer, None);
         assert!(matches!(
             store.extend(&r.id, "a", None, "x", at(2026, 3, 2)).await,
-            Err(RequestsError::State(_))
+            Err(RequestsError::Refused(_))
         ));
         let r = store
             .verify(&r.id, "b", "Paspoort getoond", at(2026, 3, 10))

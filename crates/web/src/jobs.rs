@@ -35,8 +35,10 @@ pub struct SourceLine {
     pub state: SourceState,
     /// Records answered so far.
     pub records: usize,
-    /// The reason (failed, skipped), with what to do.
-    pub reason: Option<String>,
+    /// Why it failed: the source's technical message, for the
+    /// administrator (the page words what to do; a skipped source's
+    /// reason is worded by the page too).
+    pub failure: Option<String>,
 }
 
 /// How a job ended.
@@ -44,14 +46,10 @@ pub struct SourceLine {
 pub enum Ended {
     /// A bundle was written.
     Written(Box<Exported>),
-    /// No bundle: the message, and whether sources failed (so a partial
-    /// bundle can be accepted).
-    Refused {
-        /// What happened and what to do.
-        message: String,
-        /// Sources failed.
-        sources_failed: bool,
-    },
+    /// No bundle, and why: the page words it in the viewer's language, and
+    /// offers a partial bundle when sources failed, the answer that we
+    /// hold no data when no source knows the tenant.
+    Refused(Arc<inzage_app::AppError>),
 }
 
 /// One export run.
@@ -83,7 +81,7 @@ impl Job {
                     id: source,
                     state: SourceState::Asked,
                     records: 0,
-                    reason: None,
+                    failure: None,
                 });
                 if line.state != SourceState::Failed {
                     line.state = SourceState::Asked;
@@ -100,15 +98,15 @@ impl Job {
             ExportEvent::Source(SourceEvent::Failed { source, reason }) => {
                 if let Some(line) = lines.get_mut(&source) {
                     line.state = SourceState::Failed;
-                    line.reason = Some(reason);
+                    line.failure = Some(reason);
                 }
             }
             ExportEvent::Searched(reports) => {
                 for r in reports {
-                    let (state, reason) = match r.status {
+                    let (state, failure) = match r.status {
                         SourceStatus::Ok => (SourceState::Answered, None),
                         SourceStatus::Failed { reason } => (SourceState::Failed, Some(reason)),
-                        SourceStatus::Skipped { reason } => (SourceState::Skipped, Some(reason)),
+                        SourceStatus::Skipped { .. } => (SourceState::Skipped, None),
                     };
                     lines.insert(
                         r.id.clone(),
@@ -116,7 +114,7 @@ impl Job {
                             id: r.id,
                             state,
                             records: r.records.values().sum(),
-                            reason,
+                            failure,
                         },
                     );
                 }
@@ -169,10 +167,7 @@ pub fn start(
         .await;
         let ended = match result {
             Ok(exported) => Ended::Written(Box::new(exported)),
-            Err(e) => Ended::Refused {
-                sources_failed: matches!(e, inzage_app::AppError::SourcesFailed(_)),
-                message: e.to_string(),
-            },
+            Err(e) => Ended::Refused(Arc::new(e)),
         };
         *running.ended.lock().expect("ended") = Some(ended);
         running.bump();
@@ -255,7 +250,12 @@ mod tests {
             rx.changed().await.unwrap();
         }
         match other.ended.lock().unwrap().clone() {
-            Some(Ended::Refused { message, .. }) => {
+            Some(Ended::Refused(e)) => {
+                let message = crate::problems::words(&e, inzage_core::Lang::Nl);
+                assert!(
+                    message.starts_with("De instellingen van inzage kloppen niet"),
+                    "{message}"
+                );
                 assert!(message.contains("missing.toml"), "{message}")
             }
             _ => panic!("a missing configuration ends the job with its message"),

@@ -14,12 +14,14 @@
 mod bridge;
 mod jobs;
 mod pages;
+mod problems;
 mod security;
 mod session;
 mod state;
 mod texts;
 mod tls;
 mod view;
+mod words;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

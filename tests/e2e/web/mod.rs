@@ -23,6 +23,7 @@ mod encrypted;
 mod failing_source;
 mod find;
 mod gate;
+mod language;
 mod portability;
 mod receiver;
 mod tls;
@@ -605,23 +606,7 @@ fn login_http(login: &str, name: &str) -> (String, String) {
 /// Opens a request of `kind` for `customer` over HTTP and verifies the
 /// identity; returns its id.
 fn open_verified(base: &str, staff: &str, csrf: &str, customer: &str, kind: &str) -> String {
-    let today = chrono::Utc::now().date_naive();
-    let form =
-        format!("csrf={csrf}&customer={customer}&kind={kind}&received={today}&channel=balie");
-    let (status, headers, page) = http(
-        "POST",
-        &format!("{base}/requests"),
-        Some(staff),
-        Some(&form),
-    );
-    assert_eq!(status, 303, "opened: {page}");
-    let id = headers["location"]
-        .to_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_string();
+    let id = open_request(base, staff, csrf, customer, kind, "balie");
     let form = format!("csrf={csrf}&method=ID-kaart+getoond+aan+de+balie");
     let (status, _, page) = http(
         "POST",
@@ -631,6 +616,35 @@ fn open_verified(base: &str, staff: &str, csrf: &str, customer: &str, kind: &str
     );
     assert!(status == 303 || status == 200, "verified: {page}");
     id
+}
+
+/// Opens a request of `kind` for `customer`, received today by
+/// `channel`, over HTTP; returns its id.
+fn open_request(
+    base: &str,
+    staff: &str,
+    csrf: &str,
+    customer: &str,
+    kind: &str,
+    channel: &str,
+) -> String {
+    let today = chrono::Utc::now().date_naive();
+    let form =
+        format!("csrf={csrf}&customer={customer}&kind={kind}&received={today}&channel={channel}");
+    let (status, headers, page) = http(
+        "POST",
+        &format!("{base}/requests"),
+        Some(staff),
+        Some(&form),
+    );
+    assert_eq!(status, 303, "opened: {page}");
+    headers["location"]
+        .to_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string()
 }
 
 /// Posts the export form of request `id` (with `extra` fields); returns

@@ -42,7 +42,7 @@ fn login_form(
         title(lang, "title_login"),
         context! { token => token, values => context! { name => name }, errors => errors },
     )
-    .map_err(|e| PageError::Failed(e.to_string(), lang))?;
+    .map_err(|e| super::fault(format!("template login.html: {e}"), lang))?;
     Ok(with_cookie(shared, &visitor.id, page))
 }
 
@@ -81,7 +81,7 @@ pub async fn login(
     let name = match inzage_app::staff::check_name(&form.name) {
         Ok(n) => n,
         Err(e) => {
-            errors.insert("name", super::field_error(&e, "name").1);
+            errors.insert("name", super::field_error(&e, "name", lang).1);
             String::new()
         }
     };

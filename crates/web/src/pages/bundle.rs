@@ -127,8 +127,8 @@ pub async fn report(
         Ok(out)
     })
     .await
-    .map_err(|e| PageError::Failed(e.to_string(), staff.lang))?
-    .map_err(|e| PageError::Failed(format!("the bundle cannot be read: {e}"), staff.lang))?;
+    .map_err(|e| super::fault(e.to_string(), staff.lang))?
+    .map_err(|e| super::fault(format!("the bundle cannot be read: {e}"), staff.lang))?;
     Ok((
         [
             (header::CONTENT_TYPE, content_type),
@@ -156,7 +156,7 @@ pub async fn download(
     }
     let bytes = tokio::fs::read(&exported.path)
         .await
-        .map_err(|e| PageError::Failed(format!("the bundle cannot be read: {e}"), staff.lang))?;
+        .map_err(|e| super::fault(format!("the bundle cannot be read: {e}"), staff.lang))?;
     let mut details = serde_json::Map::new();
     details.insert("sha256".into(), hex::encode(Sha256::digest(&bytes)).into());
     details.insert("file".into(), file_name(&exported).into());
@@ -227,7 +227,7 @@ pub async fn deliver(
             .map_err(|e| super::failed(e, staff.lang))?;
         }
         Err(e) => {
-            errors.insert("deliver", e.to_string());
+            errors.insert("deliver", crate::problems::words(&e, staff.lang));
         }
     }
     render(&shared, &staff, id, errors).await

@@ -17,7 +17,9 @@ use inzage_bundle::BundleKind;
 use inzage_core::Lang;
 use inzage_requests::RequestKind;
 use minijinja::context;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+use inzage_app::AppError;
 
 use super::{request_id, show_titled, Errors, PageError};
 use crate::jobs::{self, Ended, Job, SourceLine, SourceState};
@@ -34,8 +36,70 @@ pub fn bundle_path(shared: &Shared, id: &str, kind: BundleKind) -> std::path::Pa
     shared.request_dir(id).join(name)
 }
 
-fn lines(job: &Job) -> Vec<SourceLine> {
-    job.lines.lock().expect("lines").values().cloned().collect()
+/// One source's line as the page (and the event stream) shows it, in the
+/// viewer's language.
+#[derive(Serialize)]
+struct LineView {
+    id: String,
+    state: SourceState,
+    state_words: &'static str,
+    records: Option<String>,
+    failure: Option<String>,
+    fix: Option<&'static str>,
+    skipped: Option<&'static str>,
+}
+
+impl LineView {
+    fn of(line: &SourceLine, lang: Lang) -> LineView {
+        let key = match line.state {
+            SourceState::Asked => "state_asked",
+            SourceState::Answered => "state_answered",
+            SourceState::Failed => "state_failed",
+            SourceState::Skipped => "state_skipped",
+        };
+        let failed = line.state == SourceState::Failed;
+        LineView {
+            id: line.id.clone(),
+            state: line.state.clone(),
+            state_words: text(lang, key),
+            records: (line.state == SourceState::Answered)
+                .then(|| format!("{} {}", line.records, text(lang, "records"))),
+            failure: line
+                .failure
+                .as_ref()
+                .filter(|_| failed)
+                .map(|f| format!("({}: {f})", text(lang, "technical"))),
+            fix: failed.then(|| text(lang, "fix_failed_source")),
+            skipped: (line.state == SourceState::Skipped).then(|| text(lang, "skipped_why")),
+        }
+    }
+
+    /// The line as one text, as the template writes it.
+    fn text(&self) -> String {
+        let mut out = self.state_words.to_string();
+        for part in [
+            self.records.as_deref(),
+            self.failure.as_deref(),
+            self.fix,
+            self.skipped,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            out.push(' ');
+            out.push_str(part);
+        }
+        out
+    }
+}
+
+fn lines(job: &Job, lang: Lang) -> Vec<LineView> {
+    job.lines
+        .lock()
+        .expect("lines")
+        .values()
+        .map(|l| LineView::of(l, lang))
+        .collect()
 }
 
 async fn render_page(
@@ -56,14 +120,20 @@ async fn render_page(
     } else {
         Vec::new()
     };
-    let (running, refused, sources_failed, written, passphrase) = match &job {
-        None => (false, None, false, None, None),
+    let (running, refused, offer, written, passphrase) = match &job {
+        None => (false, None, Offer::default(), None, None),
         Some(job) => match job.ended.lock().expect("ended").clone() {
-            None => (true, None, false, None, None),
-            Some(Ended::Refused {
-                message,
-                sources_failed,
-            }) => (false, Some(message), sources_failed, None, None),
+            None => (true, None, Offer::default(), None, None),
+            Some(Ended::Refused(e)) => (
+                false,
+                Some(crate::problems::words(&e, staff.lang)),
+                Offer {
+                    partial: matches!(*e, AppError::SourcesFailed { .. }),
+                    empty: matches!(*e, AppError::NoData { .. }),
+                },
+                None,
+                None,
+            ),
             Some(Ended::Written(exported)) => {
                 let mut shown = job.passphrase_shown.lock().expect("shown");
                 let passphrase = match (&exported.passphrase, *shown) {
@@ -76,7 +146,11 @@ async fn render_page(
                 let summary = context! {
                     records => exported.records, files => exported.files, complete => exported.complete
                 };
-                (false, None, !exported.complete, Some(summary), passphrase)
+                let offer = Offer {
+                    partial: !exported.complete,
+                    empty: false,
+                };
+                (false, None, offer, Some(summary), passphrase)
             }
         },
     };
@@ -89,12 +163,13 @@ async fn render_page(
         &title,
         context! {
             id => id,
-            lines => job.as_deref().map(lines).unwrap_or_default(),
+            lines => job.as_deref().map(|j| lines(j, staff.lang)).unwrap_or_default(),
             running => running,
             refresh => if running { Some(2) } else { None },
             script => running,
             refused => refused,
-            sources_failed => sources_failed,
+            sources_failed => offer.partial,
+            no_data => offer.empty,
             written => written,
             passphrase => passphrase,
             portability => portability,
@@ -114,6 +189,14 @@ pub async fn page(
     render_page(&shared, &staff, id, Errors::new()).await
 }
 
+/// What the form offers after a refusal: a partial bundle when sources
+/// failed, the answer that we hold no data when no source knows the tenant.
+#[derive(Clone, Copy, Default)]
+pub struct Offer {
+    partial: bool,
+    empty: bool,
+}
+
 #[derive(Deserialize)]
 pub struct StartForm {
     #[serde(default)]
@@ -123,16 +206,18 @@ pub struct StartForm {
     #[serde(default)]
     allow_partial: Option<String>,
     #[serde(default)]
+    allow_empty: Option<String>,
+    #[serde(default)]
     to: Option<String>,
 }
 
 /// The export a request asks for.
-pub async fn input_for(
+async fn input_for(
     shared: &Shared,
     staff: &Staff,
     id: &str,
     encrypt: bool,
-    allow_partial: bool,
+    allow: Offer,
     to: Option<String>,
 ) -> Result<ExportInput, PageError> {
     let request = crate::bridge::get(shared.config_path.clone(), id.to_string())
@@ -158,8 +243,8 @@ pub async fn input_for(
         subject,
         kind,
         out: bundle_path(shared, id, kind),
-        allow_partial,
-        allow_empty: false,
+        allow_partial: allow.partial,
+        allow_empty: allow.empty,
         force: true,
         lang: None,
         now: chrono::Utc::now(),
@@ -179,7 +264,7 @@ pub async fn launch(
     with_decisions: bool,
 ) -> Result<Response, PageError> {
     std::fs::create_dir_all(shared.request_dir(id)).map_err(|e| {
-        PageError::Failed(
+        super::fault(
             format!("cannot create the request's folder: {e}"),
             staff.lang,
         )
@@ -209,38 +294,20 @@ pub async fn start(
         &staff,
         id,
         form.encrypt.is_some(),
-        form.allow_partial.is_some(),
+        Offer {
+            partial: form.allow_partial.is_some(),
+            empty: form.allow_empty.is_some(),
+        },
         form.to,
     )
     .await?;
     launch(&shared, &staff, id, input, false).await
 }
 
-fn line_text(line: &SourceLine, lang: Lang) -> String {
-    let state = text(
-        lang,
-        match line.state {
-            SourceState::Asked => "state_asked",
-            SourceState::Answered => "state_answered",
-            SourceState::Failed => "state_failed",
-            SourceState::Skipped => "state_skipped",
-        },
-    );
-    let mut out = state.to_string();
-    if line.state == SourceState::Answered {
-        out.push_str(&format!(" {} records", line.records));
-    }
-    if let Some(reason) = &line.reason {
-        out.push(' ');
-        out.push_str(reason);
-    }
-    out
-}
-
 fn progress_event(job: &Job, lang: Lang) -> Event {
-    let sources: Vec<serde_json::Value> = lines(job)
+    let sources: Vec<serde_json::Value> = lines(job, lang)
         .iter()
-        .map(|l| serde_json::json!({ "id": l.id, "state": l.state, "text": line_text(l, lang) }))
+        .map(|l| serde_json::json!({ "id": l.id, "state": l.state, "text": l.text() }))
         .collect();
     let data = serde_json::json!({ "sources": sources, "done": !job.running() });
     Event::default().event("progress").data(data.to_string())

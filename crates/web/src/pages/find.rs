@@ -68,7 +68,7 @@ pub async fn search(
             match crate::bridge::find(shared.config_path.clone(), query).await {
                 Ok(outcome) => Some(outcome),
                 Err(e) => {
-                    let (field, message) = super::field_error(&e, "name");
+                    let (field, message) = super::field_error(&e, "name", staff.lang);
                     errors.insert(field, message);
                     None
                 }
@@ -109,7 +109,7 @@ pub async fn search_number(
     let outcome = match crate::bridge::find_by_number(shared.config_path.clone(), subject).await {
         Ok(outcome) => Some(outcome),
         Err(e) => {
-            errors.insert("number", super::field_error(&e, "number").1);
+            errors.insert("number", super::field_error(&e, "number", staff.lang).1);
             None
         }
     };

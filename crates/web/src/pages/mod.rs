@@ -175,15 +175,15 @@ pub fn show_titled(
     };
     render(shared, &viewer, template, title, page)
         .map(IntoResponse::into_response)
-        .map_err(|e| PageError::Failed(format!("template {template}: {e}"), staff.lang))
+        .map_err(|e| fault(format!("template {template}: {e}"), staff.lang))
 }
 
 /// Messages beside the fields of a form, by field name.
 pub type Errors = BTreeMap<&'static str, String>;
 
-/// The form field an app error is about, and its message without the
-/// CLI's flag.
-pub fn field_error(e: &AppError, fallback: &'static str) -> (&'static str, String) {
+/// The form field an app error is about, and its message in the staff
+/// member's language.
+pub fn field_error(e: &AppError, fallback: &'static str, lang: Lang) -> (&'static str, String) {
     let name = match e.field_of() {
         Some(Field::Customer) | Some(Field::Contract) => "customer",
         Some(Field::Received) => "received",
@@ -197,18 +197,7 @@ pub fn field_error(e: &AppError, fallback: &'static str) -> (&'static str, Strin
         Some(Field::To) => "to",
         Some(Field::Request) | None => fallback,
     };
-    (name, without_flag(&e.to_string()))
-}
-
-/// `--customer: text` → `text`; `--method is empty: ...` stays readable.
-fn without_flag(message: &str) -> String {
-    match message.strip_prefix("--") {
-        Some(rest) => match rest.split_once(": ") {
-            Some((flag, text)) if !flag.contains(' ') => text.to_string(),
-            _ => message.to_string(),
-        },
-        None => message.to_string(),
-    }
+    (name, crate::problems::words(e, lang))
 }
 
 /// Whether a path segment is a request id (`V-0001`), so that it can name a folder.
@@ -223,27 +212,20 @@ pub fn request_id(id: &str) -> Result<&str, PageError> {
     }
 }
 
+/// A fault of inzage itself (a template, a folder, a file), worded for
+/// the page with the technical detail for the administrator.
+pub fn fault(detail: String, lang: Lang) -> PageError {
+    failed(AppError::Failed(detail), lang)
+}
+
 /// A failure not tied to one field.
 pub fn failed(e: AppError, lang: Lang) -> PageError {
-    PageError::Failed(e.to_string(), lang)
+    PageError::Failed(crate::problems::words(&e, lang), lang)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_flag_is_taken_off_a_message_for_the_page() {
-        assert_eq!(
-            without_flag("--customer: must be 6 digits"),
-            "must be 6 digits"
-        );
-        assert_eq!(
-            without_flag("--method is empty: say how"),
-            "--method is empty: say how"
-        );
-        assert_eq!(without_flag("plain"), "plain");
-    }
 
     #[test]
     fn only_request_ids_name_folders() {

@@ -19,6 +19,7 @@ use super::{field_error, request_id, show, show_titled, Errors, PageError};
 use crate::session::Staff;
 use crate::state::Shared;
 use crate::texts::text;
+use crate::words;
 
 /// A request as the pages show it.
 #[derive(Serialize)]
@@ -56,10 +57,10 @@ pub fn view(r: &Request, lang: Lang, today: NaiveDate) -> RequestView {
     };
     RequestView {
         id: r.id.clone(),
-        kind: r.kind.as_str(),
-        status: r.status(),
+        kind: words::request_kind(r.kind, lang),
+        status: words::status(r, lang),
         subject: r.masked_subject(),
-        channel: r.channel.as_str(),
+        channel: words::channel(r.channel, lang),
         received: r.received.to_string(),
         ack_due: date(d.acknowledgement),
         due: date(d.answer),
@@ -147,7 +148,7 @@ pub async fn new_page(
         "/requests/new",
         "request_new.html",
         "title_new",
-        context! { values => values },
+        context! { values => values, channels => channel_options(staff.lang) },
     )
 }
 
@@ -198,7 +199,7 @@ pub async fn open(
         match crate::bridge::open(shared.config_path.clone(), input, staff.name.clone()).await {
             Ok(r) => return Ok(Redirect::to(&format!("/requests/{}", r.id)).into_response()),
             Err(e) => {
-                let (field, message) = field_error(&e, "customer");
+                let (field, message) = field_error(&e, "customer", staff.lang);
                 errors.insert(field, message);
             }
         }
@@ -212,8 +213,47 @@ pub async fn open(
         "/requests/new",
         "request_new.html",
         "title_new",
-        context! { values => values, errors => errors },
+        context! { values => values, errors => errors, channels => channel_options(staff.lang) },
     )
+}
+
+fn channel_options(lang: Lang) -> Vec<(&'static str, &'static str)> {
+    words::options(
+        &words::CHANNELS,
+        inzage_requests::Channel::as_str,
+        words::channel,
+        lang,
+    )
+}
+
+/// A letter written for a request: its file and what it is, in words.
+#[derive(Serialize)]
+struct LetterView {
+    file: String,
+    words: String,
+}
+
+fn letter_view(file: String, lang: Lang) -> LetterView {
+    let stem = file.strip_suffix(".html").unwrap_or(&file);
+    let (kind, letter_lang) = stem.rsplit_once('-').unwrap_or((stem, ""));
+    let language = match letter_lang {
+        "nl" => Some(if lang == Lang::Nl {
+            "Nederlands"
+        } else {
+            "Dutch"
+        }),
+        "en" => Some(if lang == Lang::Nl {
+            "Engels"
+        } else {
+            "English"
+        }),
+        _ => None,
+    };
+    let words = match (letter_kind(kind), language) {
+        (Some(k), Some(l)) => format!("{} ({l})", words::letter(k, lang)),
+        _ => file.clone(),
+    };
+    LetterView { file, words }
 }
 
 fn letters(shared: &Shared, id: &str) -> Vec<String> {
@@ -230,14 +270,7 @@ fn letters(shared: &Shared, id: &str) -> Vec<String> {
 }
 
 fn letter_kind(name: &str) -> Option<LetterKind> {
-    [
-        LetterKind::Acknowledgement,
-        LetterKind::Extension,
-        LetterKind::Refusal,
-        LetterKind::NoData,
-    ]
-    .into_iter()
-    .find(|k| k.as_str() == name)
+    words::LETTERS.into_iter().find(|k| k.as_str() == name)
 }
 
 fn letter_name_ok(name: &str) -> bool {
@@ -266,7 +299,8 @@ async fn detail_page(
         .into_iter()
         .map(|h| {
             Value::from_serialize(context! {
-                seq => h.seq, at => h.at, by => h.event.by, action => h.event.action
+                seq => h.seq, at => h.at, by => h.event.by,
+                action => words::action(&h.event.action, staff.lang)
             })
         })
         .collect();
@@ -281,7 +315,12 @@ async fn detail_page(
         context! {
             r => view(&r, staff.lang, Utc::now().date_naive()),
             history => history,
-            letters => letters(shared, id),
+            letters => letters(shared, id)
+                .into_iter()
+                .map(|f| letter_view(f, staff.lang))
+                .collect::<Vec<_>>(),
+            outcomes => words::options(&words::OUTCOMES, inzage_requests::Outcome::as_str, words::outcome, staff.lang),
+            letter_kinds => words::options(&words::LETTERS, LetterKind::as_str, words::letter, staff.lang),
             values => values,
             errors => errors,
             flash => flash,
@@ -326,7 +365,7 @@ pub async fn verify(
     {
         Ok(_) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
         Err(e) => {
-            let (_, message) = field_error(&e, "method");
+            let (_, message) = field_error(&e, "method", staff.lang);
             let errors = Errors::from([("method", message)]);
             detail_page(
                 &shared,
@@ -382,7 +421,7 @@ pub async fn extend(
     {
         Ok(_) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
         Err(e) => {
-            let (field, message) = field_error(&e, "reason");
+            let (field, message) = field_error(&e, "reason", staff.lang);
             let field = if field == "months" {
                 "months"
             } else {
@@ -437,7 +476,7 @@ pub async fn close(
     {
         Ok(_) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
         Err(e) => {
-            let message = field_error(&e, "close").1;
+            let message = field_error(&e, "close", staff.lang).1;
             detail_page(
                 &shared,
                 &staff,
@@ -480,9 +519,8 @@ pub async fn letter(
         Lang::Nl
     };
     let dir = shared.request_dir(id).join("letters");
-    std::fs::create_dir_all(&dir).map_err(|e| {
-        PageError::Failed(format!("cannot create {}: {e}", dir.display()), staff.lang)
-    })?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| super::fault(format!("cannot create {}: {e}", dir.display()), staff.lang))?;
     let file = format!("{}-{}.html", kind.as_str(), crate::texts::code(lang));
     let input = LetterInput {
         id: id.to_string(),
@@ -494,7 +532,7 @@ pub async fn letter(
     match crate::bridge::letter(shared.config_path.clone(), input, staff.name.clone()).await {
         Ok(_) => Ok(Redirect::to(&format!("/requests/{id}/letters/{file}")).into_response()),
         Err(e) => {
-            let message = field_error(&e, "letter").1;
+            let message = field_error(&e, "letter", staff.lang).1;
             detail_page(
                 &shared,
                 &staff,

@@ -116,10 +116,9 @@ pub async fn decide(
     let text_doc = serde_json::to_string_pretty(&doc).unwrap_or_default();
     let path = shared.request_dir(id).join("decisions.json");
     Decisions::parse(&path.display().to_string(), &text_doc)
-        .map_err(|e| PageError::Failed(e.to_string(), staff.lang))?;
-    std::fs::write(&path, text_doc.as_bytes()).map_err(|e| {
-        PageError::Failed(format!("cannot write {}: {e}", path.display()), staff.lang)
-    })?;
+        .map_err(|e| super::fault(e.to_string(), staff.lang))?;
+    std::fs::write(&path, text_doc.as_bytes())
+        .map_err(|e| super::fault(format!("cannot write {}: {e}", path.display()), staff.lang))?;
     let mut details = serde_json::Map::new();
     details.insert("decisions".into(), decisions.len().into());
     crate::bridge::record_action(
