@@ -691,3 +691,79 @@ fn review_items_name_the_record_by_its_own_key() {
     }
     assert!(checked >= 3, "the oracle lists records for review");
 }
+
+#[test]
+fn the_review_list_gives_its_reasons_in_the_officers_language() {
+    let truth = truth();
+    let dir = tempfile::tempdir().unwrap();
+    // What the English reasons say; none of it may stand on a Dutch list.
+    let english = [
+        "another person",
+        "the subject",
+        "the tenant",
+        "check by hand",
+        "matches no",
+        "left out",
+        "could not be read",
+        "shared identifier",
+        "read at",
+        "decide whether",
+    ];
+    let mut codes = std::collections::BTreeSet::new();
+    for story in &truth.stories {
+        export_story(dir.path(), &story.klantnummer, &[]);
+        for entry in review_list(dir.path(), &story.klantnummer)["entries"]
+            .as_array()
+            .unwrap()
+        {
+            let code = entry["reason"]["code"].as_str();
+            assert!(code.is_some(), "a reason is a stable code: {entry}");
+            codes.insert(code.unwrap().to_string());
+        }
+        for ext in ["html", "csv"] {
+            let list = std::fs::read_to_string(
+                dir.path()
+                    .join(format!("{}.zip.review.{ext}", story.klantnummer)),
+            )
+            .unwrap();
+            for words in english {
+                assert!(
+                    !list.contains(words),
+                    "story {}: `{words}` on the Dutch review.{ext}",
+                    story.story
+                );
+            }
+        }
+    }
+    // The stories between them give values, unknown names and records
+    // found through a shared identifier.
+    for code in ["other_persons_value", "unknown_name_after_cue", "flagged"] {
+        assert!(codes.contains(code), "{code} among {codes:?}");
+    }
+    let co_tenant = truth
+        .stories
+        .iter()
+        .find(|s| s.story == "co-tenant")
+        .unwrap();
+    let nl = std::fs::read_to_string(
+        dir.path()
+            .join(format!("{}.zip.review.html", co_tenant.klantnummer)),
+    )
+    .unwrap();
+    assert!(
+        nl.contains("de naam van een andere persoon die in onze systemen bekend is"),
+        "{nl}"
+    );
+    let en_dir = tempfile::tempdir().unwrap();
+    export_story(en_dir.path(), &co_tenant.klantnummer, &["--lang", "en"]);
+    let en = std::fs::read_to_string(
+        en_dir
+            .path()
+            .join(format!("{}.zip.review.csv", co_tenant.klantnummer)),
+    )
+    .unwrap();
+    assert!(
+        en.contains("the name of another person our systems know"),
+        "{en}"
+    );
+}

@@ -8,7 +8,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use inzage_core::{Identifier, IdentifierKind, Lang, Register};
 use inzage_requests::letter::{self, LetterKind};
 use inzage_requests::{
-    Channel, NewRequest, Outcome, Request, RequestKind, RequestsConfig, RequestsError, Store, Term,
+    Channel, NewRequest, Outcome, Refused, Request, RequestKind, RequestsConfig, RequestsError,
+    Store, Term,
 };
 
 use crate::error::{chain, AppError, Field, Problem};
@@ -20,11 +21,26 @@ pub fn store_error(e: RequestsError) -> AppError {
         RequestsError::Store { .. } | RequestsError::Audit { .. } | RequestsError::Letter(_) => {
             AppError::failed(chain(&e))
         }
-        RequestsError::Refused(refused) => AppError::invalid(Problem::Request(refused)),
+        RequestsError::Refused(refused) => AppError::Invalid {
+            field: refused_field(&refused),
+            problem: Problem::Request(refused),
+        },
         RequestsError::NotFound(id) => {
             AppError::field(Field::Request, Problem::RequestNotFound { id })
         }
         RequestsError::Config { .. } => AppError::config(chain(&e)),
+    }
+}
+
+/// The input a refusal is about, so that a form shows it beside that field.
+fn refused_field(refused: &Refused) -> Option<Field> {
+    match refused {
+        Refused::ExtensionWithoutReason | Refused::RefusalWithoutReason { .. } => {
+            Some(Field::Reason)
+        }
+        Refused::ExtensionTooLong { .. } => Some(Field::Months),
+        Refused::NotARequestId { .. } => Some(Field::Request),
+        _ => None,
     }
 }
 

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use inzage_core::Lang;
-use inzage_engine::protect::review::{Outcome, ReviewEntry, Subject};
+use inzage_core::ReviewReason;
+use inzage_engine::protect::detect::Kind;
+use inzage_engine::protect::review::{EntryReason, Outcome, ReviewEntry, Subject};
 use inzage_engine::Findings;
 use minijinja::Environment;
 use serde::Serialize;
@@ -140,15 +142,101 @@ const EXAMPLE: &str = r#"{
   ]
 }"#;
 
-fn kind_text(e: &ReviewEntry) -> String {
-    match e.subject {
-        Subject::Value(k) => k.as_str().to_string(),
-        Subject::SharedIdentifierRecord => "record (shared identifier)".into(),
-        Subject::Other => "item".into(),
+/// What a review entry is about, in words.
+pub fn kind_text(subject: Subject, lang: Lang) -> &'static str {
+    match (subject, lang) {
+        (Subject::Value(k), lang) => value_kind(k, lang),
+        (Subject::SharedIdentifierRecord, Lang::Nl) => "record (via een gedeeld gegeven)",
+        (Subject::SharedIdentifierRecord, Lang::En) => "record (shared identifier)",
+        (Subject::Other, Lang::Nl) => "punt",
+        (Subject::Other, Lang::En) => "item",
     }
 }
 
-fn outcome_text(o: Outcome, lang: Lang) -> &'static str {
+fn value_kind(kind: Kind, lang: Lang) -> &'static str {
+    match (kind, lang) {
+        (Kind::Name, Lang::Nl) => "naam",
+        (Kind::Email, Lang::Nl) => "e-mailadres",
+        (Kind::Phone, Lang::Nl) => "telefoonnummer",
+        (Kind::Address, Lang::Nl) => "adres",
+        (Kind::Iban, Lang::Nl) => "bankrekening (IBAN)",
+        (Kind::Bsn, Lang::Nl) => "BSN",
+        (Kind::UnknownName, Lang::Nl) => "onbekende naam",
+        (Kind::Name, Lang::En) => "name",
+        (Kind::Email, Lang::En) => "e-mail address",
+        (Kind::Phone, Lang::En) => "phone number",
+        (Kind::Address, Lang::En) => "address",
+        (Kind::Iban, Lang::En) => "bank account (IBAN)",
+        (Kind::Bsn, Lang::En) => "BSN",
+        (Kind::UnknownName, Lang::En) => "unknown name",
+    }
+}
+
+/// Why an entry is on the list, in words for the privacy officer.
+pub fn reason_text(reason: &EntryReason, lang: Lang) -> String {
+    let nl = lang == Lang::Nl;
+    let text = |n: &str, e: &str| (if nl { n } else { e }).to_string();
+    match reason {
+        EntryReason::OtherPersonsValue { kind } => match kind {
+            Kind::Name => text("de naam van een andere persoon die in onze systemen bekend is", "the name of another person our systems know"),
+            Kind::Email => text("een e-mailadres dat niet van de huurder is, en ook niet van de corporatie", "an e-mail address that is not the tenant's, nor the corporation's"),
+            Kind::Phone => text("een telefoonnummer dat niet van de huurder is, en ook niet van de corporatie", "a phone number that is not the tenant's, nor the corporation's"),
+            Kind::Iban => text("een bankrekening (IBAN) die niet van de huurder is", "a bank account (IBAN) that is not the tenant's"),
+            Kind::Bsn => text("een burgerservicenummer (BSN) dat niet van de huurder is", "a citizen service number (BSN) that is not the tenant's"),
+            Kind::Address => text("een postcode met huisnummer die niet een van de adressen van de huurder is", "a postcode with a house number that is not one of the tenant's addresses"),
+            Kind::UnknownName => text("een naam die in onze systemen niet bekend is", "a name our systems do not know"),
+        },
+        EntryReason::UnknownNameAfterCue => text("een naam na een woord als buurvrouw of dhr. die bij niemand in onze systemen hoort: beslis of dit een andere persoon noemt", "a name after a word such as buurvrouw or dhr. that matches no one in our systems: decide whether it names another person"),
+        EntryReason::RedactedByDecision => text("vervangen op uw beslissing", "replaced by your decision"),
+        EntryReason::AttachmentUnscanned => text("een bijlage gaat mee zoals hij is; de inhoud is niet op gegevens van anderen doorzocht: open hem en controleer, of stel include_attachments = false in", "an attachment goes into the bundle as it is; its content is not scanned for other people's data: open it and check, or set include_attachments = false"),
+        EntryReason::LeftOutByDecision => text("op uw beslissing niet in de bundel", "left out of the bundle by your decision"),
+        EntryReason::Flagged { why, read_at } => {
+            let why = flagged_text(why, lang);
+            match read_at {
+                Some(at) if nl => format!("{why} (gelezen in {at})"),
+                Some(at) => format!("{why} (read at {at})"),
+                None => why,
+            }
+        }
+    }
+}
+
+fn flagged_text(why: &ReviewReason, lang: Lang) -> String {
+    let nl = lang == Lang::Nl;
+    match why {
+        ReviewReason::Unreadable { detail } => if nl {
+            format!("dit bericht kon niet helemaal worden gelezen; controleer het met de hand (technische melding: {detail})")
+        } else {
+            format!("this message could not be read completely; check it by hand (technical message: {detail})")
+        },
+        ReviewReason::DamagedText { detail } => if nl {
+            format!("opgenomen met beschadigde tekst: onleesbare tekens zijn vervangen (technische melding: {detail})")
+        } else {
+            format!("included with damaged text: unreadable characters were replaced (technical message: {detail})")
+        },
+        ReviewReason::PartialPersonMatch => (if nl {
+            "naam en geboortedatum of postcode komen maar gedeeltelijk overeen: controleer met de hand of dit dezelfde persoon is"
+        } else {
+            "name and birth date or postcode match only partly: check by hand whether this is the same person"
+        }).into(),
+        ReviewReason::AnotherPersonsRecord { shared } => {
+            let kinds: Vec<&str> = shared.iter().map(|k| crate::report::texts::identifier_kind(*k, lang)).collect();
+            if nl {
+                format!("gevonden via een gedeeld gegeven ({}), maar van een andere persoon: niet in de bundel", kinds.join(", "))
+            } else {
+                format!("found through a shared identifier ({}), but another person's: not in the bundle", kinds.join(", "))
+            }
+        }
+        ReviewReason::SharedIdentifierOnly => (if nl {
+            "alleen gevonden via een gegeven dat de huurder met een andere persoon deelt: controleer met de hand van wie het is"
+        } else {
+            "found only through an identifier the tenant shares with another person: check by hand whose it is"
+        }).into(),
+    }
+}
+
+/// What happened to an entry, in words.
+pub fn outcome_text(o: Outcome, lang: Lang) -> &'static str {
     match (o, lang) {
         (Outcome::Redacted, Lang::Nl) => "vervangen",
         (Outcome::RedactedByDecision, Lang::Nl) => "vervangen (beslissing)",
@@ -176,13 +264,13 @@ struct Row<'a> {
     dataset: &'a str,
     key: &'a str,
     field: &'a str,
-    kind: String,
+    kind: &'static str,
     masked: &'a str,
     count: usize,
     outcome: Outcome,
     outcome_text: &'static str,
     options: String,
-    reason: &'a str,
+    reason: String,
 }
 
 fn rows(findings: &Findings, lang: Lang) -> Vec<Row<'_>> {
@@ -196,13 +284,13 @@ fn rows(findings: &Findings, lang: Lang) -> Vec<Row<'_>> {
             dataset: &e.dataset,
             key: &e.key,
             field: e.field.as_deref().unwrap_or(""),
-            kind: kind_text(e),
+            kind: kind_text(e.subject, lang),
             masked: e.masked.as_deref().unwrap_or(""),
             count: e.count,
             outcome: e.outcome,
             outcome_text: outcome_text(e.outcome, lang),
             options: e.options.join(", "),
-            reason: &e.reason,
+            reason: reason_text(&e.reason, lang),
         })
         .collect()
 }
@@ -264,12 +352,12 @@ fn csv(findings: &Findings, lang: Lang) -> Result<Vec<u8>, BundleError> {
             r.dataset,
             r.key,
             r.field,
-            &r.kind,
+            r.kind,
             r.masked,
             &count,
             r.outcome_text,
             &r.options,
-            r.reason,
+            &r.reason,
         ];
         w.write_record(cells.iter().map(|c| spreadsheet_cell(c)))
             .map_err(serialise)?;
@@ -340,4 +428,97 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), BundleError> {
     std::io::Write::write_all(&mut temp, bytes).map_err(io)?;
     temp.persist(path).map_err(|e| io(e.error))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use inzage_core::IdentifierKind;
+
+    use super::*;
+
+    fn every_reason() -> Vec<EntryReason> {
+        let mut all: Vec<EntryReason> = Kind::ALL
+            .into_iter()
+            .map(|kind| EntryReason::OtherPersonsValue { kind })
+            .collect();
+        all.extend([
+            EntryReason::UnknownNameAfterCue,
+            EntryReason::RedactedByDecision,
+            EntryReason::AttachmentUnscanned,
+            EntryReason::LeftOutByDecision,
+        ]);
+        for why in [
+            ReviewReason::Unreadable {
+                detail: "no header".into(),
+            },
+            ReviewReason::DamagedText {
+                detail: "column 3".into(),
+            },
+            ReviewReason::PartialPersonMatch,
+            ReviewReason::AnotherPersonsRecord {
+                shared: vec![IdentifierKind::Email],
+            },
+            ReviewReason::SharedIdentifierOnly,
+        ] {
+            all.push(EntryReason::Flagged {
+                why: why.clone(),
+                read_at: None,
+            });
+            all.push(EntryReason::Flagged {
+                why,
+                read_at: Some("leden.csv:4".into()),
+            });
+        }
+        all
+    }
+
+    #[test]
+    fn every_reason_is_worded_in_both_languages_and_differs_from_the_terminals_english() {
+        let mut dutch = std::collections::BTreeSet::new();
+        for reason in every_reason() {
+            let nl = reason_text(&reason, Lang::Nl);
+            let en = reason_text(&reason, Lang::En);
+            assert_ne!(nl, en, "{reason:?}");
+            assert!(
+                dutch.insert(nl.clone()),
+                "one wording for two reasons: {nl}"
+            );
+            if let EntryReason::Flagged {
+                read_at: Some(at), ..
+            } = &reason
+            {
+                assert!(nl.ends_with(&format!("(gelezen in {at})")), "{nl}");
+            }
+            // The officer's English names the tenant, not "the subject".
+            assert!(!en.contains("subject") && !en.contains("estate"), "{en}");
+        }
+        assert_eq!(
+            reason_text(
+                &EntryReason::Flagged {
+                    why: ReviewReason::AnotherPersonsRecord {
+                        shared: vec![IdentifierKind::Email, IdentifierKind::Telefoon]
+                    },
+                    read_at: None
+                },
+                Lang::Nl
+            ),
+            "gevonden via een gedeeld gegeven (e-mailadres, telefoonnummer), maar van een andere persoon: niet in de bundel"
+        );
+    }
+
+    #[test]
+    fn a_reason_is_a_stable_code_in_json() {
+        let reason = EntryReason::Flagged {
+            why: ReviewReason::PartialPersonMatch,
+            read_at: Some("leden.csv:4".into()),
+        };
+        assert_eq!(
+            serde_json::to_value(&reason).unwrap(),
+            serde_json::json!({"code": "flagged", "why": {"code": "partial_person_match"}, "read_at": "leden.csv:4"})
+        );
+        assert_eq!(
+            serde_json::to_value(EntryReason::OtherPersonsValue { kind: Kind::Phone }).unwrap(),
+            serde_json::json!({"code": "other_persons_value", "kind": "phone"})
+        );
+    }
 }

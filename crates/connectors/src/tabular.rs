@@ -8,7 +8,7 @@ use inzage_core::identifier::{compare_persons, normalise_postcode, PersonMatch};
 use inzage_core::register::{ColumnRef, FieldDetails, FieldType, PersonColumns};
 use inzage_core::{
     DatasetSpec, FetchRequest, Field, Identifier, IdentifierKind, PersonKey, Record, ReviewItem,
-    SourceError, Value,
+    ReviewReason, SourceError, Value,
 };
 
 /// What one row turned out to be.
@@ -244,7 +244,7 @@ impl<'a> TableMatcher<'a> {
                     dataset: self.spec.name.clone(),
                     key: self.key(row, location, position),
                     location: location.to_string(),
-                    reason: "name and birth date or postcode match only partly; check by hand whether this is the same person".to_string(),
+                    reason: ReviewReason::PartialPersonMatch,
                     may_be_other_person: true,
                 });
             }

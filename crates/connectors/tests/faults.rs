@@ -315,7 +315,7 @@ async fn csv_encodings_are_recognised_or_reported_never_reinterpreted() {
     );
     assert_eq!(out.review.len(), 1);
     assert_names(
-        &out.review[0].reason,
+        &out.review[0].reason.to_string(),
         &["line 2", "column `Naam`", "byte offset", "U+FFFD"],
     );
     assert_eq!(out.review[0].location, "bom.csv:2");
@@ -523,7 +523,10 @@ async fn damaged_mail_is_kept_with_a_note_or_reviewed_with_its_key() {
     assert_eq!(out.records.len(), 1);
     assert_eq!(out.review.len(), 1);
     assert_names(&out.review[0].location, &["archief.mbox:", "(line 11)"]);
-    assert_names(&out.review[0].reason, &["max_message_bytes = 100000"]);
+    assert_names(
+        &out.review[0].reason.to_string(),
+        &["max_message_bytes = 100000"],
+    );
 }
 
 // ---------------------------------------------------------------- config

@@ -10,6 +10,7 @@ use crate::identifier::{Identifier, IdentifierKind};
 use crate::protect::PersonName;
 use crate::record::Record;
 use crate::register::DatasetSpec;
+use crate::review_reason::ReviewReason;
 
 /// What a connector is asked for in one round.
 #[derive(Clone, Debug)]
@@ -36,7 +37,7 @@ pub struct ReviewItem {
     /// Where it was read (file and line, sheet and row, query), for context.
     pub location: String,
     /// Why it needs review.
-    pub reason: String,
+    pub reason: ReviewReason,
     /// True when the item is data that may concern another person (a near
     /// miss on name and birth date, another person's record), false for a
     /// problem of reading (an unreadable message).

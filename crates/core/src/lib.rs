@@ -12,6 +12,7 @@ pub mod person;
 pub mod protect;
 pub mod record;
 pub mod register;
+pub mod review_reason;
 
 pub use connector::{
     AttachedFile, CheckReport, Connector, FetchOutcome, FetchRequest, ReviewItem, SourceError,
@@ -21,3 +22,4 @@ pub use note::ReadingNote;
 pub use protect::{PersonName, ProtectSettings};
 pub use record::{Field, Record, Value};
 pub use register::{DatasetSpec, Lang, Register, Text};
+pub use review_reason::ReviewReason;

@@ -104,7 +104,7 @@ pub struct Withheld {
     /// The record.
     pub record: Record,
     /// Why it was withheld.
-    pub reason: String,
+    pub reason: inzage_core::ReviewReason,
 }
 
 /// Everything a run found.

@@ -14,7 +14,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use indexmap::IndexMap;
-use inzage_core::{FetchOutcome, Identifier, IdentifierKind, Record, ReviewItem};
+use inzage_core::{FetchOutcome, Identifier, IdentifierKind, Record, ReviewItem, ReviewReason};
 
 use crate::expand::{anchors_itself, Source};
 use crate::findings::{
@@ -368,15 +368,9 @@ impl Run {
                 dataset: record.dataset.clone(),
                 key: record.key.clone(),
                 location: record.location.clone(),
-                reason: format!(
-                    "matched a shared identifier ({}) but belongs to another person; left out",
-                    record
-                        .matched_on
-                        .iter()
-                        .map(|i| i.kind.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+                reason: ReviewReason::AnotherPersonsRecord {
+                    shared: record.matched_on.iter().map(|i| i.kind).collect(),
+                },
                 may_be_other_person: true,
             },
         ));

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use indexmap::IndexMap;
-use inzage_core::{Identifier, Record};
+use inzage_core::{Identifier, Record, ReviewReason};
 
 use crate::findings::{Identity, IdentityStatus, Withheld};
 
@@ -65,7 +65,7 @@ pub fn withdraw_untrusted(
         } else {
             withheld.push(Withheld {
                 record,
-                reason: "matched only through an identifier that another person shares; check by hand whose it is".into(),
+                reason: ReviewReason::SharedIdentifierOnly,
             });
         }
     }

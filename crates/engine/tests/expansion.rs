@@ -272,7 +272,10 @@ async fn a_shared_address_is_not_followed_and_other_peoples_records_stay_out() {
         ["m1"],
         "the mail found only through the shared address is withheld for a decision"
     );
-    assert!(findings.review.iter().all(|r| !r.reason.contains(K2)));
+    assert!(findings
+        .review
+        .iter()
+        .all(|r| !r.reason.to_string().contains(K2)));
 }
 
 #[tokio::test]

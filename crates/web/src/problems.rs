@@ -363,21 +363,8 @@ fn refused_words(refused: &Refused, lang: Lang) -> String {
 }
 
 /// The kind of number, as staff say it.
-pub fn kind_word(kind: IdentifierKind, lang: Lang) -> &'static str {
-    match (kind, lang) {
-        (IdentifierKind::Klantnummer, Lang::Nl) => "klantnummer",
-        (IdentifierKind::Contractnummer, Lang::Nl) => "contractnummer",
-        (IdentifierKind::Email, Lang::Nl) => "e-mailadres",
-        (IdentifierKind::Telefoon, Lang::Nl) => "telefoonnummer",
-        (IdentifierKind::Woningnet, Lang::Nl) => "WoningNet-inschrijfnummer",
-        (IdentifierKind::Persoon, Lang::Nl) => "persoon",
-        (IdentifierKind::Klantnummer, Lang::En) => "customer number",
-        (IdentifierKind::Contractnummer, Lang::En) => "contract number",
-        (IdentifierKind::Email, Lang::En) => "e-mail address",
-        (IdentifierKind::Telefoon, Lang::En) => "telephone number",
-        (IdentifierKind::Woningnet, Lang::En) => "WoningNet registration number",
-        (IdentifierKind::Persoon, Lang::En) => "person",
-    }
+fn kind_word(kind: IdentifierKind, lang: Lang) -> &'static str {
+    inzage_bundle::report::texts::identifier_kind(kind, lang)
 }
 
 /// `1 systeem`, `2 systemen`.

@@ -99,6 +99,11 @@ fn dutch_pages_say_what_is_wrong_in_dutch_and_english_pages_in_english() {
         message(&page),
         "De termijn mag in totaal met ten hoogste 2 maanden worden verlengd; al verleend: 0, nu gevraagd: 5."
     );
+    assert!(page.contains("id=\"months-err\""), "beside the months");
+    assert!(
+        page.contains("value=\"Veel systemen\""),
+        "the reason as typed"
+    );
     let (_, page) = post(
         &base,
         &staff,

@@ -3,7 +3,7 @@
 //! organisation) comes from the register in connectors.toml instead.
 
 use inzage_core::register::{LegalBasis, Origin, Position, RecipientKind};
-use inzage_core::{Lang, ReadingNote};
+use inzage_core::{IdentifierKind, Lang, ReadingNote};
 use serde::Serialize;
 
 /// Headings and sentences of the report.
@@ -278,7 +278,7 @@ pub fn recipient_kind(kind: RecipientKind, lang: Lang) -> &'static str {
 /// terminal). `searched_by` are the identifier kinds the source is asked by.
 pub fn source_reason(
     status: &inzage_engine::SourceStatus,
-    searched_by: &[inzage_core::IdentifierKind],
+    searched_by: &[IdentifierKind],
     lang: Lang,
 ) -> Option<String> {
     use inzage_engine::SourceStatus;
@@ -333,7 +333,25 @@ fn lowercase_first(label: &str) -> String {
     }
 }
 
-/// Label of a person attribute in the merged view.
+/// A kind of identifier in running text (`klantnummer`, `e-mailadres`).
+pub fn identifier_kind(kind: IdentifierKind, lang: Lang) -> &'static str {
+    match (kind, lang) {
+        (IdentifierKind::Klantnummer, Lang::Nl) => "klantnummer",
+        (IdentifierKind::Contractnummer, Lang::Nl) => "contractnummer",
+        (IdentifierKind::Email, Lang::Nl) => "e-mailadres",
+        (IdentifierKind::Telefoon, Lang::Nl) => "telefoonnummer",
+        (IdentifierKind::Woningnet, Lang::Nl) => "WoningNet-inschrijfnummer",
+        (IdentifierKind::Persoon, Lang::Nl) => "naam en geboortedatum",
+        (IdentifierKind::Klantnummer, Lang::En) => "customer number",
+        (IdentifierKind::Contractnummer, Lang::En) => "contract number",
+        (IdentifierKind::Email, Lang::En) => "e-mail address",
+        (IdentifierKind::Telefoon, Lang::En) => "phone number",
+        (IdentifierKind::Woningnet, Lang::En) => "WoningNet registration number",
+        (IdentifierKind::Persoon, Lang::En) => "name and birth date",
+    }
+}
+
+/// Label of a person attribute in the merged view (`Klantnummer`).
 pub fn attribute(id: &str, lang: Lang) -> String {
     let (nl, en) = match id {
         "voorletters" => ("Voorletters", "Initials"),

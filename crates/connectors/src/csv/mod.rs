@@ -21,7 +21,8 @@ use std::rc::Rc;
 
 use async_trait::async_trait;
 use inzage_core::{
-    CheckReport, Connector, DatasetSpec, FetchOutcome, FetchRequest, ReviewItem, SourceError, Value,
+    CheckReport, Connector, DatasetSpec, FetchOutcome, FetchRequest, ReviewItem, ReviewReason,
+    SourceError, Value,
 };
 use serde::Deserialize;
 
@@ -637,7 +638,7 @@ impl Connector for CsvConnector {
                                     dataset: dataset.spec.name.clone(),
                                     key: record.key.clone(),
                                     location: location.clone(),
-                                    reason: format!("record `{}` kept with damaged text: {damage}", excerpt(&record.key, 40)),
+                                    reason: ReviewReason::DamagedText { detail: damage.clone() },
                                     may_be_other_person: false,
                                 });
                             }

@@ -62,7 +62,7 @@ use async_trait::async_trait;
 use inzage_core::register::ColumnRef;
 use inzage_core::{
     AttachedFile, CheckReport, Connector, DatasetSpec, FetchOutcome, FetchRequest, Field,
-    Identifier, IdentifierKind, Record, ReviewItem, SourceError, Value,
+    Identifier, IdentifierKind, Record, ReviewItem, ReviewReason, SourceError, Value,
 };
 use serde::Deserialize;
 
@@ -480,10 +480,7 @@ impl MailConnector {
                 dataset: dataset.spec.name.clone(),
                 key: location.clone(),
                 location,
-                reason: format!(
-                    "message could not be read completely ({}); check it by hand",
-                    p.reason
-                ),
+                reason: ReviewReason::Unreadable { detail: p.reason },
                 may_be_other_person: false,
             });
         }

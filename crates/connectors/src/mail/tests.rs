@@ -576,7 +576,7 @@ fn a_message_without_headers_becomes_a_review_item() {
         format!("{}:{offset} (line {line})", p.display())
     );
     assert!(
-        !out.review[0].reason.contains(KN),
+        !out.review[0].reason.to_string().contains(KN),
         "no identifier in the reason"
     );
     // EML: the file name

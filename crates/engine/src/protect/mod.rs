@@ -27,7 +27,7 @@ use decisions::{Action, Decision, Decisions};
 use detect::{detect, resolve_overlaps, Hit, Kind};
 use fold::{fold, tokens};
 use names::{titled_names, KnownWords, PeopleIndex};
-use review::{decision_id, mask, Outcome, ReviewEntry, Subject};
+use review::{decision_id, mask, EntryReason, Outcome, ReviewEntry, Subject};
 
 /// The marker that replaces a value, in the bundle's language.
 pub fn marker(kind: Kind, lang: Lang) -> String {
@@ -440,7 +440,7 @@ impl Protection {
             masked: None,
             count: 1,
             outcome: Outcome::IncludedUnscanned,
-            reason: "an attachment goes into the bundle as it is; its content is not scanned for other people's data: open it and check, or set include_attachments = false".into(),
+            reason: EntryReason::AttachmentUnscanned,
             options: vec![],
         });
     }
@@ -550,10 +550,9 @@ pub fn protect(
     ledger.problems.extend(stale);
     for item in &findings.review {
         // Named by the record's own key; where it was read follows the reason.
-        let reason = if item.location == item.key {
-            item.reason.clone()
-        } else {
-            format!("{} (read at {})", item.reason, item.location)
+        let reason = EntryReason::Flagged {
+            why: item.reason.clone(),
+            read_at: (item.location != item.key).then(|| item.location.clone()),
         };
         entries.push(ReviewEntry {
             decision_id: decision_id(&[&item.source, &item.dataset, &item.key, "item"]),
@@ -618,7 +617,10 @@ fn apply_record_decisions(
             masked: None,
             count: 1,
             outcome,
-            reason: w.reason.clone(),
+            reason: EntryReason::Flagged {
+                why: w.reason.clone(),
+                read_at: None,
+            },
             options: vec!["include", "leave_out"],
         });
         if outcome == Outcome::IncludedByDecision {
@@ -649,7 +651,7 @@ fn apply_record_decisions(
                 masked: None,
                 count: 1,
                 outcome: Outcome::LeftOutByDecision,
-                reason: "left out of the bundle by the officer's decision".into(),
+                reason: EntryReason::LeftOutByDecision,
                 options: vec![],
             });
         }
@@ -716,12 +718,12 @@ fn protect_text(
 ) -> (Option<String>, Vec<ReviewEntry>) {
     let scan = protector.scan(text, own);
     let mut spans: Vec<Hit> = Vec::new();
-    let mut groups: BTreeMap<Slot, (String, usize, Outcome, Vec<&'static str>, String)> =
+    let mut groups: BTreeMap<Slot, (String, usize, Outcome, Vec<&'static str>, EntryReason)> =
         BTreeMap::new();
     let id_of = |kind: Kind, normalised: &str| {
         decision_id(&[source, dataset, key, field, kind.as_str(), normalised])
     };
-    let mut note = |h: &Hit, outcome: Outcome, options: Vec<&'static str>, reason: &str| {
+    let mut note = |h: &Hit, outcome: Outcome, options: Vec<&'static str>, reason: EntryReason| {
         let slot = (h.kind, h.normalised.clone());
         let g = groups.entry(slot).or_insert_with(|| {
             (
@@ -729,7 +731,7 @@ fn protect_text(
                 0,
                 outcome,
                 options,
-                reason.to_string(),
+                reason,
             )
         });
         g.1 += 1;
@@ -741,14 +743,14 @@ fn protect_text(
                 h,
                 Outcome::KeptByDecision,
                 vec!["keep", "redact"],
-                reason_for(h.kind),
+                EntryReason::OtherPersonsValue { kind: h.kind },
             ),
             _ => {
                 note(
                     h,
                     Outcome::Redacted,
                     vec!["keep", "redact"],
-                    reason_for(h.kind),
+                    EntryReason::OtherPersonsValue { kind: h.kind },
                 );
                 spans.push(h.clone());
             }
@@ -756,7 +758,7 @@ fn protect_text(
     }
     for h in &scan.review {
         let id = id_of(h.kind, &h.normalised);
-        let reason = "a name after a word such as buurvrouw or dhr. that matches no person the estate knows; decide whether it names another person";
+        let reason = EntryReason::UnknownNameAfterCue;
         match ledger.take(&id, &[Action::Keep, Action::Redact], "a name for review") {
             Some(Action::Redact) => {
                 note(
@@ -803,7 +805,7 @@ fn protect_text(
                 &h,
                 Outcome::RedactedByDecision,
                 vec![],
-                "redacted by the officer's decision",
+                EntryReason::RedactedByDecision,
             );
             spans.push(h);
             ledger.used[i] = true;
@@ -836,20 +838,6 @@ fn protect_text(
         out.replace_range(h.start..h.end, &marker(h.kind, lang));
     }
     (Some(out), entries)
-}
-
-fn reason_for(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Name => "the name of another person the estate knows",
-        Kind::Email => "an e-mail address that is not the subject's, nor the corporation's",
-        Kind::Phone => "a phone number that is not the subject's, nor the corporation's",
-        Kind::Iban => "a bank account (IBAN) that is not the subject's",
-        Kind::Bsn => "a citizen service number (BSN) that is not the subject's",
-        Kind::Address => {
-            "a postcode with a house number that is not one of the subject's addresses"
-        }
-        Kind::UnknownName => "a name the estate does not know",
-    }
 }
 
 #[cfg(test)]

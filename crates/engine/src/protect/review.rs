@@ -82,10 +82,68 @@ pub struct ReviewEntry {
     pub count: usize,
     /// What happened.
     pub outcome: Outcome,
-    /// Why, in words, without another person's data.
-    pub reason: String,
+    /// Why, without another person's data.
+    pub reason: EntryReason,
     /// The decisions that can be taken on it.
     pub options: Vec<&'static str>,
+}
+
+/// Why an item is on the review list, as a closed list that the review
+/// list and the web app word in the officer's language. In JSON a stable
+/// code with its details: `{"code": "other_persons_value", "kind": "phone"}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum EntryReason {
+    /// A value in free text that is another person's (a name the estate
+    /// knows, an e-mail address, phone number, IBAN, BSN or address that
+    /// is not the subject's).
+    OtherPersonsValue {
+        /// What kind of value.
+        kind: Kind,
+    },
+    /// A capitalised name after a word such as `buurvrouw` or `dhr.` that
+    /// matches no person the estate knows.
+    UnknownNameAfterCue,
+    /// A value the officer found and had replaced.
+    RedactedByDecision,
+    /// A file (a mail attachment) that goes into the bundle unscanned.
+    AttachmentUnscanned,
+    /// A record the officer left out of the bundle.
+    LeftOutByDecision,
+    /// An item a source or the matching flagged, with where it was read
+    /// when that is not its key.
+    Flagged {
+        /// Why.
+        why: inzage_core::ReviewReason,
+        /// Where it was read (file and line), when not its key.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        read_at: Option<String>,
+    },
+}
+
+impl std::fmt::Display for EntryReason {
+    /// The English of the terminal and the tests.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EntryReason::OtherPersonsValue { kind } => f.write_str(match kind {
+                Kind::Name => "the name of another person the estate knows",
+                Kind::Email => "an e-mail address that is not the subject's, nor the corporation's",
+                Kind::Phone => "a phone number that is not the subject's, nor the corporation's",
+                Kind::Iban => "a bank account (IBAN) that is not the subject's",
+                Kind::Bsn => "a citizen service number (BSN) that is not the subject's",
+                Kind::Address => {
+                    "a postcode with a house number that is not one of the subject's addresses"
+                }
+                Kind::UnknownName => "a name the estate does not know",
+            }),
+            EntryReason::UnknownNameAfterCue => f.write_str("a name after a word such as buurvrouw or dhr. that matches no person the estate knows; decide whether it names another person"),
+            EntryReason::RedactedByDecision => f.write_str("redacted by the officer's decision"),
+            EntryReason::AttachmentUnscanned => f.write_str("an attachment goes into the bundle as it is; its content is not scanned for other people's data: open it and check, or set include_attachments = false"),
+            EntryReason::LeftOutByDecision => f.write_str("left out of the bundle by the officer's decision"),
+            EntryReason::Flagged { why, read_at: None } => write!(f, "{why}"),
+            EntryReason::Flagged { why, read_at: Some(at) } => write!(f, "{why} (read at {at})"),
+        }
+    }
 }
 
 /// The decision id of an item: a hash of where it stands and what it is.

@@ -94,7 +94,7 @@ fn findings(records: Vec<Record>, withheld: Vec<Record>) -> Findings {
             .into_iter()
             .map(|record| Withheld {
                 record,
-                reason: "shared".into(),
+                reason: inzage_core::ReviewReason::SharedIdentifierOnly,
             })
             .collect(),
         protection: Default::default(),

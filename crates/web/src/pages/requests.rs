@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::{NaiveDate, Utc};
 use inzage_app::requests::{LetterInput, ListFilter, OpenInput, SubjectRef};
+use inzage_app::AppError;
 use inzage_core::Lang;
 use inzage_requests::letter::LetterKind;
 use inzage_requests::{Request, RequestKind};
@@ -328,6 +329,36 @@ async fn detail_page(
     )
 }
 
+/// Where a form on a request's page leads: to `done` when the action was
+/// taken, else back to the page with the message beside `field` (the
+/// extension form's months when the message is about them) and the values
+/// as they were typed, so that nothing is lost.
+async fn answer<T>(
+    shared: &Shared,
+    staff: &Staff,
+    id: &str,
+    result: Result<T, AppError>,
+    done: String,
+    field: &'static str,
+    values: Value,
+) -> Result<Response, PageError> {
+    let e = match result {
+        Ok(_) => return Ok(Redirect::to(&done).into_response()),
+        Err(e) => e,
+    };
+    let (named, message) = field_error(&e, field, staff.lang);
+    let field = if named == "months" { named } else { field };
+    detail_page(
+        shared,
+        staff,
+        id,
+        values,
+        Errors::from([(field, message)]),
+        None,
+    )
+    .await
+}
+
 /// `GET /requests/{id}`.
 pub async fn detail(
     State(shared): State<Arc<Shared>>,
@@ -355,29 +386,24 @@ pub async fn verify(
 ) -> Result<Response, PageError> {
     staff.check_csrf(&form.csrf)?;
     let id = request_id(&id)?;
-    match crate::bridge::verify(
+    let result = crate::bridge::verify(
         shared.config_path.clone(),
         id.to_string(),
         form.method.clone(),
         staff.name.clone(),
     )
+    .await;
+    let values = context! { method => form.method };
+    answer(
+        &shared,
+        &staff,
+        id,
+        result,
+        format!("/requests/{id}"),
+        "method",
+        values,
+    )
     .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
-        Err(e) => {
-            let (_, message) = field_error(&e, "method", staff.lang);
-            let errors = Errors::from([("method", message)]);
-            detail_page(
-                &shared,
-                &staff,
-                id,
-                context! { method => form.method },
-                errors,
-                None,
-            )
-            .await
-        }
-    }
 }
 
 #[derive(Deserialize)]
@@ -410,34 +436,24 @@ pub async fn extend(
             }
         },
     };
-    match crate::bridge::extend(
+    let result = crate::bridge::extend(
         shared.config_path.clone(),
         id.to_string(),
         months,
         form.reason.clone(),
         staff.name.clone(),
     )
+    .await;
+    answer(
+        &shared,
+        &staff,
+        id,
+        result,
+        format!("/requests/{id}"),
+        "reason",
+        values,
+    )
     .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
-        Err(e) => {
-            let (field, message) = field_error(&e, "reason", staff.lang);
-            let field = if field == "months" {
-                "months"
-            } else {
-                "reason"
-            };
-            detail_page(
-                &shared,
-                &staff,
-                id,
-                values,
-                Errors::from([(field, message)]),
-                None,
-            )
-            .await
-        }
-    }
 }
 
 #[derive(Deserialize)]
@@ -465,29 +481,24 @@ pub async fn close(
         return detail_page(&shared, &staff, id, values, errors, None).await;
     };
     let reason = Some(form.reason.trim()).filter(|r| !r.is_empty());
-    match crate::bridge::close(
+    let result = crate::bridge::close(
         shared.config_path.clone(),
         id.to_string(),
         outcome,
         reason.map(str::to_string),
         staff.name.clone(),
     )
+    .await;
+    answer(
+        &shared,
+        &staff,
+        id,
+        result,
+        format!("/requests/{id}"),
+        "close",
+        values,
+    )
     .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
-        Err(e) => {
-            let message = field_error(&e, "close", staff.lang).1;
-            detail_page(
-                &shared,
-                &staff,
-                id,
-                values,
-                Errors::from([("close", message)]),
-                None,
-            )
-            .await
-        }
-    }
 }
 
 #[derive(Deserialize)]
@@ -509,9 +520,10 @@ pub async fn letter(
 ) -> Result<Response, PageError> {
     staff.check_csrf(&form.csrf)?;
     let id = request_id(&id)?;
+    let values = context! { letter_kind => &form.kind, letter_lang => &form.lang };
     let Some(kind) = letter_kind(&form.kind) else {
         let errors = Errors::from([("letter", text(staff.lang, "err_required").to_string())]);
-        return detail_page(&shared, &staff, id, context! {}, errors, None).await;
+        return detail_page(&shared, &staff, id, values, errors, None).await;
     };
     let lang = if form.lang == "en" {
         Lang::En
@@ -529,21 +541,9 @@ pub async fn letter(
         out: dir.join(&file),
         force: true,
     };
-    match crate::bridge::letter(shared.config_path.clone(), input, staff.name.clone()).await {
-        Ok(_) => Ok(Redirect::to(&format!("/requests/{id}/letters/{file}")).into_response()),
-        Err(e) => {
-            let message = field_error(&e, "letter", staff.lang).1;
-            detail_page(
-                &shared,
-                &staff,
-                id,
-                context! {},
-                Errors::from([("letter", message)]),
-                None,
-            )
-            .await
-        }
-    }
+    let result = crate::bridge::letter(shared.config_path.clone(), input, staff.name.clone()).await;
+    let done = format!("/requests/{id}/letters/{file}");
+    answer(&shared, &staff, id, result, done, "letter", values).await
 }
 
 /// `GET /requests/{id}/letters/{file}`: a letter as written (its own

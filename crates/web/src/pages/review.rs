@@ -8,6 +8,7 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Form;
+use inzage_bundle::review;
 use inzage_engine::protect::decisions::Decisions;
 use inzage_engine::protect::review::{Outcome, ReviewEntry};
 use minijinja::{context, Value};
@@ -57,7 +58,10 @@ pub async fn page(
             Value::from_serialize(context! {
                 decision_id => &e.decision_id, source => &e.source, dataset => &e.dataset,
                 field => e.field.as_deref().unwrap_or(""), masked => e.masked.as_deref().unwrap_or(""),
-                outcome => e.outcome, reason => &e.reason, options => &e.options, current => current(e)
+                kind => review::kind_text(e.subject, staff.lang),
+                outcome => review::outcome_text(e.outcome, staff.lang),
+                reason => review::reason_text(&e.reason, staff.lang),
+                options => &e.options, current => current(e)
             })
         })
         .collect();
