@@ -6,6 +6,7 @@
 //! says so.
 
 use inzage_app::{AppError, Problem};
+use inzage_core::dates::long_date;
 use inzage_core::{IdentifierKind, Lang};
 use inzage_requests::identity::Refusal;
 use inzage_requests::{Outcome, Refused};
@@ -129,9 +130,15 @@ pub fn problem_words(problem: &Problem, lang: Lang) -> String {
         }
         Problem::ReceivedInFuture { day } => {
             if nl {
-                format!("{day} ligt in de toekomst; geef de dag waarop het verzoek binnenkwam.")
+                format!(
+                    "{} ligt in de toekomst; geef de dag waarop het verzoek binnenkwam.",
+                    long_date(*day, lang)
+                )
             } else {
-                format!("{day} lies in the future; give the day the request came in.")
+                format!(
+                    "{} lies in the future; give the day the request came in.",
+                    long_date(*day, lang)
+                )
             }
         }
         Problem::MethodMissing => {
@@ -187,12 +194,14 @@ pub fn problem_words(problem: &Problem, lang: Lang) -> String {
         Problem::ExportOfClosed { id, on, outcome: o } => {
             if nl {
                 format!(
-                    "{id} is op {on} gesloten ({}); er valt niets meer te exporteren.",
+                    "{id} is op {} gesloten ({}); er valt niets meer te exporteren.",
+                    long_date(*on, lang),
                     outcome(*o, lang)
                 )
             } else {
                 format!(
-                    "{id} was closed on {on} ({}); there is nothing to export.",
+                    "{id} was closed on {} ({}); there is nothing to export.",
+                    long_date(*on, lang),
                     outcome(*o, lang)
                 )
             }
@@ -262,19 +271,23 @@ fn refused_words(refused: &Refused, lang: Lang) -> String {
         }
         Refused::Closed { id, on, outcome: o } => {
             if nl {
-                format!("{id} is op {on} gesloten ({}); open een nieuw verzoek als de huurder opnieuw vraagt.", outcome(*o, lang))
+                format!("{id} is op {} gesloten ({}); open een nieuw verzoek als de huurder opnieuw vraagt.", long_date(*on, lang), outcome(*o, lang))
             } else {
                 format!(
-                    "{id} was closed on {on} ({}); open a new request if the tenant asks again.",
+                    "{id} was closed on {} ({}); open a new request if the tenant asks again.",
+                    long_date(*on, lang),
                     outcome(*o, lang)
                 )
             }
         }
         Refused::AlreadyVerified { id, on, by } => {
             if nl {
-                format!("De identiteit bij {id} is al op {on} gecontroleerd door {by}; er hoeft niets meer te gebeuren.")
+                format!("De identiteit bij {id} is al op {} gecontroleerd door {by}; er hoeft niets meer te gebeuren.", long_date(*on, lang))
             } else {
-                format!("Identity for {id} was verified on {on} by {by} already; nothing to do.")
+                format!(
+                    "Identity for {id} was verified on {} by {by} already; nothing to do.",
+                    long_date(*on, lang)
+                )
             }
         }
         Refused::ExtensionWithoutReason => {
@@ -297,9 +310,9 @@ fn refused_words(refused: &Refused, lang: Lang) -> String {
             ..
         } => {
             if nl {
-                format!("Verlengen kan alleen binnen de eerste termijn, en die eindigde op {first_term_ended}; het antwoord moest er uiterlijk {answer_due} zijn.")
+                format!("Verlengen kan alleen binnen de eerste termijn, en die eindigde op {}; het antwoord moest er uiterlijk {} zijn.", long_date(*first_term_ended, lang), long_date(*answer_due, lang))
             } else {
-                format!("An extension must be announced within the first term, which ended on {first_term_ended}; the answer was due on {answer_due}.")
+                format!("An extension must be announced within the first term, which ended on {}; the answer was due on {}.", long_date(*first_term_ended, lang), long_date(*answer_due, lang))
             }
         }
         Refused::ExtensionTooLong {
@@ -517,7 +530,7 @@ mod tests {
         let nl = problem_words(&Problem::ReceivedInFuture { day: day() }, Lang::Nl);
         assert_eq!(
             nl,
-            "2026-11-02 ligt in de toekomst; geef de dag waarop het verzoek binnenkwam."
+            "2 november 2026 ligt in de toekomst; geef de dag waarop het verzoek binnenkwam."
         );
         let nl = problem_words(
             &Problem::Request(Refused::Closed {

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use inzage_bundle::report::format::Formatter;
 use inzage_core::Lang;
 
 use crate::jobs::Job;
@@ -30,6 +31,8 @@ pub struct Shared {
     pub organisation: String,
     /// The organisation's language, the default of the pages.
     pub default_lang: Lang,
+    /// The organisation's time zone: times are shown in it.
+    pub tz: chrono_tz::Tz,
     /// Served over TLS (the session cookie is then `Secure`).
     pub secure: bool,
     /// The one-time login token (loopback only), until used.
@@ -54,11 +57,18 @@ impl Shared {
             work_dir,
             organisation: organisation.name.clone(),
             default_lang: organisation.language,
+            tz: organisation.tz().unwrap_or(chrono_tz::Europe::Amsterdam),
             secure,
             login_token: Mutex::new(login_token),
             sessions: Mutex::new(HashMap::new()),
             jobs: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// How dates and times read on a page in `lang`: as in the report
+    /// (`29-12-2026`, `1 december 2026 18:59` in the organisation's zone).
+    pub fn formatter(&self, lang: Lang) -> Formatter {
+        Formatter::new(lang, self.tz)
     }
 
     /// The folder of one request's files.

@@ -34,7 +34,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("born", "Geboortedatum", "Date of birth"),
     ("postcode", "Postcode (niet verplicht)", "Postcode (optional)"),
     ("search", "Zoeken", "Search"),
-    ("found", "Gevonden", "Found"),
+    ("found", "Resultaat", "Result"),
     ("searched_in", "Gezocht in", "Searched in"),
     ("failed", "Mislukt", "Failed"),
     ("no_one_found", "Niemand gevonden. Controleer de spelling en de geboortedatum; zonder klantnummer kan geen bundel worden gemaakt.", "No one found. Check the spelling and the birth date; without a customer number no bundle can be made."),

@@ -61,7 +61,10 @@ fn dutch_pages_say_what_is_wrong_in_dutch_and_english_pages_in_english() {
     let (_, page) = open_tomorrow();
     assert_eq!(
         message(&page),
-        format!("{tomorrow} ligt in de toekomst; geef de dag waarop het verzoek binnenkwam.")
+        format!(
+            "{} ligt in de toekomst; geef de dag waarop het verzoek binnenkwam.",
+            inzage_core::dates::long_date(tomorrow, inzage_core::Lang::Nl)
+        )
     );
     assert!(page.contains("id=\"received-err\""), "beside the field");
     let (_, page) = post(
@@ -197,7 +200,10 @@ fn dutch_pages_say_what_is_wrong_in_dutch_and_english_pages_in_english() {
     let (_, page) = open_tomorrow();
     assert_eq!(
         message(&page),
-        format!("{tomorrow} lies in the future; give the day the request came in.")
+        format!(
+            "{} lies in the future; give the day the request came in.",
+            inzage_core::dates::long_date(tomorrow, inzage_core::Lang::En)
+        )
     );
     let (_, page) = post(
         &base,

@@ -21,6 +21,7 @@ use crate::session::Staff;
 use crate::state::Shared;
 use crate::texts::text;
 use crate::words;
+use inzage_bundle::report::format::Formatter;
 
 /// A request as the pages show it.
 #[derive(Serialize)]
@@ -41,12 +42,10 @@ pub struct RequestView {
     exports: Vec<Value>,
 }
 
-fn date(d: Option<NaiveDate>) -> String {
-    d.map(|d| d.to_string()).unwrap_or_else(|| "-".into())
-}
-
-/// The view of a request today.
-pub fn view(r: &Request, lang: Lang, today: NaiveDate) -> RequestView {
+/// The view of a request today, its dates and times as `fmt` writes them.
+pub fn view(r: &Request, fmt: &Formatter, today: NaiveDate) -> RequestView {
+    let lang = fmt.lang;
+    let date = |d: Option<NaiveDate>| d.map(|d| fmt.date(d)).unwrap_or_else(|| "-".into());
     let d = r.deadlines();
     let left_days = d.days_left(today);
     let (left, urgency) = match (&r.closed, left_days) {
@@ -62,7 +61,7 @@ pub fn view(r: &Request, lang: Lang, today: NaiveDate) -> RequestView {
         status: words::status(r, lang),
         subject: r.masked_subject(),
         channel: words::channel(r.channel, lang),
-        received: r.received.to_string(),
+        received: fmt.date(r.received),
         ack_due: date(d.acknowledgement),
         due: date(d.answer),
         left,
@@ -78,7 +77,7 @@ pub fn view(r: &Request, lang: Lang, today: NaiveDate) -> RequestView {
             .iter()
             .map(|e| {
                 Value::from_serialize(context! {
-                    at => e.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    at => fmt.instant(&e.at),
                     by => &e.by, file_name => &e.file_name, records => e.records, complete => e.complete
                 })
             })
@@ -116,7 +115,8 @@ pub async fn list(
         all.retain(|r| r.closed.is_some());
     }
     let today = Utc::now().date_naive();
-    let rows: Vec<RequestView> = all.iter().map(|r| view(r, staff.lang, today)).collect();
+    let fmt = shared.formatter(staff.lang);
+    let rows: Vec<RequestView> = all.iter().map(|r| view(r, &fmt, today)).collect();
     show(
         &shared,
         &staff,
@@ -294,13 +294,20 @@ async fn detail_page(
         Ok(r) => r,
         Err(_) => return Err(PageError::NotFound),
     };
+    let fmt = shared.formatter(staff.lang);
+    // The trail's times are RFC 3339 in UTC; shown in the organisation's zone.
+    let when = |at: &str| {
+        chrono::DateTime::parse_from_rfc3339(at)
+            .map(|t| fmt.instant(&t))
+            .unwrap_or_else(|_| at.to_string())
+    };
     let history: Vec<Value> = crate::bridge::history(shared.config_path.clone(), id.to_string())
         .await
         .map_err(|e| super::failed(e, staff.lang))?
         .into_iter()
         .map(|h| {
             Value::from_serialize(context! {
-                seq => h.seq, at => h.at, by => h.event.by,
+                seq => h.seq, at => when(&h.at), by => h.event.by,
                 action => words::action(&h.event.action, staff.lang)
             })
         })
@@ -314,7 +321,7 @@ async fn detail_page(
         "request.html",
         &title,
         context! {
-            r => view(&r, staff.lang, Utc::now().date_naive()),
+            r => view(&r, &fmt, Utc::now().date_naive()),
             history => history,
             letters => letters(shared, id)
                 .into_iter()
