@@ -175,6 +175,16 @@ pub fn start(
     Ok(job)
 }
 
+/// The latest job of a request when it wrote a bundle, with what it wrote.
+pub fn written(shared: &Shared, id: &str) -> Option<(Arc<Job>, Box<Exported>)> {
+    let job = latest(shared, id)?;
+    let ended = job.ended.lock().expect("ended").clone();
+    match ended {
+        Some(Ended::Written(exported)) => Some((job, exported)),
+        _ => None,
+    }
+}
+
 /// The latest job of a request.
 pub fn latest(shared: &Shared, id: &str) -> Option<Arc<Job>> {
     shared.jobs.lock().expect("jobs").get(id).cloned()

@@ -17,19 +17,10 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::{request_id, show_titled, Errors, PageError};
-use crate::jobs::{self, Ended, Job};
+use crate::jobs::{self, Job};
 use crate::session::Staff;
 use crate::state::Shared;
 use crate::texts::text;
-
-fn written(shared: &Shared, id: &str) -> Option<(Arc<Job>, Box<Exported>)> {
-    let job = jobs::latest(shared, id)?;
-    let ended = job.ended.lock().expect("ended").clone();
-    match ended {
-        Some(Ended::Written(exported)) => Some((job, exported)),
-        _ => None,
-    }
-}
 
 /// Final: made with the review's decisions (or nothing to review), and no
 /// item waits for a decision.
@@ -51,7 +42,7 @@ async fn render(
     id: &str,
     errors: Errors,
 ) -> Result<Response, PageError> {
-    let Some((job, exported)) = written(shared, id) else {
+    let Some((job, exported)) = jobs::written(shared, id) else {
         return Err(PageError::Failed(
             text(staff.lang, "no_export").into(),
             staff.lang,
@@ -107,7 +98,7 @@ pub async fn report(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = request_id(&id)?;
-    let (job, exported) = written(&shared, id).ok_or(PageError::NotFound)?;
+    let (job, exported) = jobs::written(&shared, id).ok_or(PageError::NotFound)?;
     let (entry, content_type) = match exported.kind {
         BundleKind::Access => ("index.html", "text/html; charset=utf-8"),
         BundleKind::Portability => ("LEESMIJ.txt", "text/plain; charset=utf-8"),
@@ -150,7 +141,7 @@ pub async fn download(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = request_id(&id)?;
-    let (job, exported) = written(&shared, id).ok_or(PageError::NotFound)?;
+    let (job, exported) = jobs::written(&shared, id).ok_or(PageError::NotFound)?;
     if !is_final(&job, &exported) {
         return render(&shared, &staff, id, Errors::new()).await;
     }
@@ -160,15 +151,7 @@ pub async fn download(
     let mut details = serde_json::Map::new();
     details.insert("sha256".into(), hex::encode(Sha256::digest(&bytes)).into());
     details.insert("file".into(), file_name(&exported).into());
-    crate::bridge::record_action(
-        shared.config_path.clone(),
-        Some(id.to_string()),
-        "bundle.download",
-        staff.name.clone(),
-        details,
-    )
-    .await
-    .map_err(|e| super::failed(e, staff.lang))?;
+    super::record(&shared, &staff, id, "bundle.download", details).await?;
     let disposition = format!("attachment; filename=\"{}\"", file_name(&exported));
     Ok((
         [
@@ -196,7 +179,7 @@ pub async fn deliver(
 ) -> Result<Response, PageError> {
     staff.check_csrf(&form.csrf)?;
     let id = request_id(&id)?;
-    let (job, exported) = written(&shared, id).ok_or(PageError::NotFound)?;
+    let (job, exported) = jobs::written(&shared, id).ok_or(PageError::NotFound)?;
     let Some(receiver) = exported
         .receiver
         .clone()
@@ -216,15 +199,7 @@ pub async fn deliver(
             let mut details = serde_json::Map::new();
             details.insert("receiver".into(), receiver.id.into());
             details.insert("reference".into(), delivered.reference.into());
-            crate::bridge::record_action(
-                shared.config_path.clone(),
-                Some(id.to_string()),
-                "bundle.deliver",
-                staff.name.clone(),
-                details,
-            )
-            .await
-            .map_err(|e| super::failed(e, staff.lang))?;
+            super::record(&shared, &staff, id, "bundle.deliver", details).await?;
         }
         Err(e) => {
             errors.insert("deliver", crate::problems::words(&e, staff.lang));

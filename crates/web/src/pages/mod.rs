@@ -212,6 +212,27 @@ pub fn request_id(id: &str) -> Result<&str, PageError> {
     }
 }
 
+/// Records a staff member's action on a request in the audit trail
+/// (`details` carry no personal data); a trail that cannot be written stops
+/// the action with the message.
+pub async fn record(
+    shared: &Shared,
+    staff: &Staff,
+    request: &str,
+    action: &'static str,
+    details: serde_json::Map<String, serde_json::Value>,
+) -> Result<(), PageError> {
+    crate::bridge::record_action(
+        shared.config_path.clone(),
+        Some(request.to_string()),
+        action,
+        staff.name.clone(),
+        details,
+    )
+    .await
+    .map_err(|e| failed(e, staff.lang))
+}
+
 /// A fault of inzage itself (a template, a folder, a file), worded for
 /// the page with the technical detail for the administrator.
 pub fn fault(detail: String, lang: Lang) -> PageError {

@@ -14,7 +14,7 @@ use inzage_engine::protect::review::{Outcome, ReviewEntry};
 use minijinja::{context, Value};
 
 use super::{request_id, show_titled, PageError};
-use crate::jobs::{self, Ended};
+use crate::jobs;
 use crate::session::Staff;
 use crate::state::Shared;
 use crate::texts::text;
@@ -31,12 +31,7 @@ fn current(entry: &ReviewEntry) -> &'static str {
 }
 
 fn entries(shared: &Shared, id: &str) -> Option<Vec<ReviewEntry>> {
-    let job = jobs::latest(shared, id)?;
-    let ended = job.ended.lock().expect("ended").clone();
-    match ended {
-        Some(Ended::Written(exported)) => Some(exported.review.clone()),
-        _ => None,
-    }
+    jobs::written(shared, id).map(|(_, exported)| exported.review)
 }
 
 /// `GET /requests/{id}/review`.
@@ -125,15 +120,7 @@ pub async fn decide(
         .map_err(|e| super::fault(format!("cannot write {}: {e}", path.display()), staff.lang))?;
     let mut details = serde_json::Map::new();
     details.insert("decisions".into(), decisions.len().into());
-    crate::bridge::record_action(
-        shared.config_path.clone(),
-        Some(id.to_string()),
-        "review.decide",
-        staff.name.clone(),
-        details,
-    )
-    .await
-    .map_err(|e| super::failed(e, staff.lang))?;
+    super::record(&shared, &staff, id, "review.decide", details).await?;
     let mut input = job.input.clone();
     input.decisions = Some(path);
     input.now = chrono::Utc::now();
