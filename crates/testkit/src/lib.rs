@@ -5,5 +5,6 @@ pub mod estate;
 pub mod estate2;
 pub mod postgres;
 pub mod servers;
+pub mod size;
 
 pub use estate::{build, generate, load_stories, EstateConfig, EstateSummary, StoriesFile, Story};

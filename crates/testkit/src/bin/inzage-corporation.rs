@@ -7,110 +7,80 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+use clap::Parser;
 use inzage_testkit::estate::corporation::{build_corporation, CorporationConfig};
 use inzage_testkit::estate::mail::write_bench_mbox;
 use inzage_testkit::estate::{write_sources, Estate};
+use inzage_testkit::size::parse_size;
 
-const HELP: &str = "inzage-corporation: generate a corporation-size estate (deterministic per seed)
-
-USAGE:
-    inzage-corporation --out DIR [--seed N] [--relaties N] [--contactmomenten N]
-                       [--inschrijvingen N] [--signaleringen N] [--kwh N] [--mail SIZE]...
-
-OPTIONS:
-    --out DIR             output directory (required)
-    --seed N              PRNG seed (default 7)
-    --relaties N          relaties in the ERP (default 100000; a minimum)
-    --contactmomenten N   CRM contactmomenten (default 1000000)
-    --inschrijvingen N    WoningNet inschrijvingen (default 200000)
-    --signaleringen N     rows of the signalering CSV (default 100000)
-    --kwh N               rows of the KWH workbook (default 50000)
-    --mail SIZE           also write DIR/mail-SIZE.mbox of at least SIZE bytes
-                          (suffix K, M or G; repeatable): the estate's messages
-                          repeated with fresh Message-IDs, attachments and
-                          forwards, streamed to disk
-    -h, --help            print this help
-
-Writes the sources as inzage-estate does (erp/erp.sql, erp/erp.sqlite,
-crm/*.json, woningnet/*.json, signalering/signaleringen.csv,
-kwh/kwh-export.xlsx) and DIR/corporation.txt with the sizes written.";
-
+/// Generate a corporation-size estate (deterministic per seed).
+///
+/// Writes the sources as inzage-estate does (erp/erp.sql, erp/erp.sqlite,
+/// crm/*.json, woningnet/*.json, signalering/signaleringen.csv,
+/// kwh/kwh-export.xlsx) and DIR/corporation.txt with the sizes written.
+#[derive(Parser)]
+#[command(name = "inzage-corporation")]
 struct Args {
-    config: CorporationConfig,
+    /// Output directory.
+    #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// PRNG seed.
+    #[arg(long, default_value_t = CorporationConfig::default().seed)]
+    seed: u64,
+    /// Relaties in the ERP (a minimum).
+    #[arg(long, default_value_t = CorporationConfig::default().relaties)]
+    relaties: usize,
+    /// CRM contactmomenten.
+    #[arg(long, default_value_t = CorporationConfig::default().contactmomenten)]
+    contactmomenten: usize,
+    /// WoningNet inschrijvingen.
+    #[arg(long, default_value_t = CorporationConfig::default().inschrijvingen)]
+    inschrijvingen: usize,
+    /// Rows of the signalering CSV.
+    #[arg(long, default_value_t = CorporationConfig::default().signaleringen)]
+    signaleringen: usize,
+    /// Rows of the KWH workbook.
+    #[arg(long, default_value_t = CorporationConfig::default().kwh)]
+    kwh: usize,
+    /// Also write DIR/mail-SIZE.mbox of at least SIZE bytes (suffix K, M or
+    /// G; repeatable): the estate's messages repeated with fresh
+    /// Message-IDs, attachments and forwards, streamed to disk.
+    #[arg(long, value_name = "SIZE", value_parser = size_arg)]
     mail: Vec<(String, u64)>,
 }
 
-fn parse_bytes(v: &str) -> Option<u64> {
-    let (num, mult) = match v.chars().last()?.to_ascii_uppercase() {
-        'K' => (&v[..v.len() - 1], 1u64 << 10),
-        'M' => (&v[..v.len() - 1], 1 << 20),
-        'G' => (&v[..v.len() - 1], 1 << 30),
-        _ => (v, 1),
-    };
-    num.parse::<u64>().ok().map(|n| n * mult)
+fn size_arg(text: &str) -> Result<(String, u64), String> {
+    parse_size(text).map(|bytes| (text.to_string(), bytes))
 }
 
-fn parse() -> Result<Option<Args>, String> {
-    let mut config = CorporationConfig::default();
-    let mut out = None;
-    let mut mail = Vec::new();
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        if arg == "-h" || arg == "--help" {
-            return Ok(None);
-        }
-        let value = args
-            .next()
-            .ok_or_else(|| format!("{arg} needs a value (try --help)"))?;
-        let number = || {
-            value
-                .parse::<usize>()
-                .map_err(|_| format!("{arg}: not a number: {value}"))
-        };
-        match arg.as_str() {
-            "--out" => out = Some(PathBuf::from(&value)),
-            "--seed" => config.seed = number()? as u64,
-            "--relaties" => config.relaties = number()?,
-            "--contactmomenten" => config.contactmomenten = number()?,
-            "--inschrijvingen" => config.inschrijvingen = number()?,
-            "--signaleringen" => config.signaleringen = number()?,
-            "--kwh" => config.kwh = number()?,
-            "--mail" => {
-                let bytes =
-                    parse_bytes(&value).ok_or_else(|| format!("--mail: not a size: {value}"))?;
-                mail.push((value.clone(), bytes));
-            }
-            other => return Err(format!("unknown argument: {other} (try --help)")),
+impl Args {
+    fn config(&self) -> CorporationConfig {
+        CorporationConfig {
+            seed: self.seed,
+            relaties: self.relaties,
+            contactmomenten: self.contactmomenten,
+            inschrijvingen: self.inschrijvingen,
+            signaleringen: self.signaleringen,
+            kwh: self.kwh,
         }
     }
-    let out = out.ok_or("--out DIR is required (try --help)")?;
-    Ok(Some(Args { config, out, mail }))
 }
 
 fn main() -> ExitCode {
-    match parse() {
-        Ok(None) => {
-            println!("{HELP}");
-            ExitCode::SUCCESS
-        }
+    let args = Args::parse();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("inzage-corporation: {e}");
-            ExitCode::from(2)
+            eprintln!("inzage-corporation: {}: {e}", args.out.display());
+            ExitCode::FAILURE
         }
-        Ok(Some(args)) => match run(&args) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("inzage-corporation: {}: {e}", args.out.display());
-                ExitCode::FAILURE
-            }
-        },
     }
 }
 
 fn run(args: &Args) -> std::io::Result<()> {
     let start = Instant::now();
-    let estate = build_corporation(&args.config);
+    let config = args.config();
+    let estate = build_corporation(&config);
     eprintln!("built in {:.1} s", start.elapsed().as_secs_f64());
     std::fs::create_dir_all(&args.out)?;
     write_sources(&estate, &args.out)?;
@@ -123,7 +93,7 @@ fn run(args: &Args) -> std::io::Result<()> {
     let mut summary = format!(
         "seed {}\nrelaties {}\ncontracten {}\ncontactmomenten {}\nklachten {}\nnotities {}\n\
          inschrijvingen {}\nreacties {}\nsignaleringen {}\nkwh {}\nberichten {}\n",
-        args.config.seed,
+        config.seed,
         estate.people.len(),
         estate.contracts.len(),
         estate.contactmomenten.len(),
@@ -137,7 +107,7 @@ fn run(args: &Args) -> std::io::Result<()> {
     );
     for (name, bytes) in &args.mail {
         let t = Instant::now();
-        let written = write_mail(&estate, &args.out, name, *bytes, args.config.seed)?;
+        let written = write_mail(&estate, &args.out, name, *bytes, config.seed)?;
         let secs = t.elapsed().as_secs_f64();
         eprintln!(
             "mail-{name}.mbox: {written} bytes in {secs:.1} s ({:.0} MB/s)",

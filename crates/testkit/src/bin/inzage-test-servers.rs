@@ -9,70 +9,44 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
+use clap::Parser;
 use inzage_testkit::servers::{start_crm, start_woningnet, Knobs, RunningServer};
 
-const HELP: &str = "inzage-test-servers: serve a fixture CRM and WoningNet on 127.0.0.1
-
-USAGE:
-    inzage-test-servers --crm DIR --woningnet DIR --env FILE [--stats FILE]
-                        [--latency-ms N] [--page-size N]
-
-OPTIONS:
-    --crm DIR          the CRM's *.json record sets (as inzage-estate writes them)
-    --woningnet DIR    WoningNet's *.json collections
-    --env FILE         written once both listen: `export NAME=value` lines for
-                       INZAGE_CRM_URL, CRM_TOKEN, INZAGE_WONINGNET_URL and
-                       WONINGNET_API_KEY (fresh random secrets)
-    --stats FILE       rewritten every 50 ms: `crm N` and `woningnet N`, the
-                       requests each server received so far
-    --latency-ms N     delay before every answer (default 0)
-    --page-size N      records per page (default 50)
-    -h, --help         print this help
-
-Runs until killed.";
-
+/// Serve a fixture CRM and WoningNet on 127.0.0.1, until killed.
+#[derive(Parser)]
+#[command(name = "inzage-test-servers")]
 struct Args {
+    /// The CRM's *.json record sets (as inzage-estate writes them).
+    #[arg(long, value_name = "DIR")]
     crm: PathBuf,
+    /// WoningNet's *.json collections.
+    #[arg(long, value_name = "DIR")]
     woningnet: PathBuf,
+    /// Written once both listen: `export NAME=value` lines for
+    /// INZAGE_CRM_URL, CRM_TOKEN, INZAGE_WONINGNET_URL and
+    /// WONINGNET_API_KEY (fresh random secrets).
+    #[arg(long, value_name = "FILE")]
     env: PathBuf,
+    /// Rewritten every 50 ms: `crm N` and `woningnet N`, the requests each
+    /// server received so far.
+    #[arg(long, value_name = "FILE")]
     stats: Option<PathBuf>,
-    knobs: Knobs,
+    /// Delay before every answer, in milliseconds.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    latency_ms: u64,
+    /// Records per page.
+    #[arg(long, value_name = "N", default_value_t = Knobs::default().page_size)]
+    page_size: usize,
 }
 
-fn parse() -> Result<Option<Args>, String> {
-    let (mut crm, mut woningnet, mut env, mut stats) = (None, None, None, None);
-    let mut knobs = Knobs::default();
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        if arg == "-h" || arg == "--help" {
-            return Ok(None);
-        }
-        let value = args
-            .next()
-            .ok_or_else(|| format!("{arg} needs a value (try --help)"))?;
-        let number = || {
-            value
-                .parse::<u64>()
-                .map_err(|_| format!("{arg}: not a number: {value}"))
-        };
-        match arg.as_str() {
-            "--crm" => crm = Some(PathBuf::from(&value)),
-            "--woningnet" => woningnet = Some(PathBuf::from(&value)),
-            "--env" => env = Some(PathBuf::from(&value)),
-            "--stats" => stats = Some(PathBuf::from(&value)),
-            "--latency-ms" => knobs.latency = Duration::from_millis(number()?),
-            "--page-size" => knobs.page_size = number()?.max(1) as usize,
-            other => return Err(format!("unknown argument: {other} (try --help)")),
+impl Args {
+    fn knobs(&self) -> Knobs {
+        Knobs {
+            latency: Duration::from_millis(self.latency_ms),
+            page_size: self.page_size.max(1),
+            ..Knobs::default()
         }
     }
-    let need = |v: Option<PathBuf>, name: &str| v.ok_or(format!("{name} is required (try --help)"));
-    Ok(Some(Args {
-        crm: need(crm, "--crm DIR")?,
-        woningnet: need(woningnet, "--woningnet DIR")?,
-        env: need(env, "--env FILE")?,
-        stats,
-        knobs,
-    }))
 }
 
 /// Writes `text` to `path` through a temporary file, so a reader never sees half of it.
@@ -83,10 +57,11 @@ fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 async fn serve(args: Args) -> Result<(), String> {
-    let crm: RunningServer = start_crm(&args.crm, args.knobs.clone())
+    let knobs = args.knobs();
+    let crm: RunningServer = start_crm(&args.crm, knobs.clone())
         .await
         .map_err(|e| format!("CRM: {e}"))?;
-    let woningnet = start_woningnet(&args.woningnet, args.knobs.clone())
+    let woningnet = start_woningnet(&args.woningnet, knobs)
         .await
         .map_err(|e| format!("WoningNet: {e}"))?;
     let env = format!(
@@ -109,17 +84,7 @@ async fn serve(args: Args) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    let args = match parse() {
-        Ok(Some(args)) => args,
-        Ok(None) => {
-            println!("{HELP}");
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            eprintln!("inzage-test-servers: {e}");
-            return ExitCode::from(2);
-        }
-    };
+    let args = Args::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
