@@ -767,3 +767,55 @@ fn the_review_list_gives_its_reasons_in_the_officers_language() {
         "{en}"
     );
 }
+
+#[test]
+fn a_partial_match_is_held_back_and_the_officer_can_include_it() {
+    let story = crate::support::story("signalering");
+    let near = &story.review[0];
+    assert_eq!(
+        (near.source.as_str(), near.dataset.as_str()),
+        ("signalering", "Signalering")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let first = export_story(dir.path(), &story.klantnummer, &[]);
+    let in_bundle = |bundle: &Bundle| {
+        String::from_utf8_lossy(&bundle.files["data/signalering/Signalering.json"])
+            .contains(near.key.as_str())
+    };
+    assert!(!in_bundle(&first), "a near miss stays out of the bundle");
+    let entry_now = || {
+        review_list(dir.path(), &story.klantnummer)["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["key"] == near.key.as_str())
+            .expect("the near miss is on the review list")
+            .clone()
+    };
+    let entry = entry_now();
+    assert_eq!(entry["subject"], "partial_match_record");
+    assert_eq!(entry["outcome"], "left_out");
+    assert_eq!(
+        entry["options"],
+        serde_json::json!(["include", "leave_out"])
+    );
+    assert_eq!(entry["reason"]["why"]["code"], "partial_person_match");
+    // The officer checks by hand and finds it is the tenant after all.
+    let file = dir.path().join("decisions.json");
+    std::fs::write(
+        &file,
+        serde_json::json!({
+            "reviewed_by": "test officer",
+            "decisions": [{ "id": entry["decision_id"], "decision": "include" }]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let second = export_story(
+        dir.path(),
+        &story.klantnummer,
+        &["--force", "--decisions", file.to_str().unwrap()],
+    );
+    assert!(in_bundle(&second), "included by the officer's decision");
+    assert_eq!(entry_now()["outcome"], "included_by_decision");
+}

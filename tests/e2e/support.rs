@@ -119,6 +119,16 @@ pub struct Story {
     pub emails: Vec<String>,
     pub expected: BTreeMap<String, BTreeMap<String, Vec<String>>>,
     pub foreign_identifiers: Vec<String>,
+    /// The items that must be on the review list.
+    pub review: Vec<ExpectedReview>,
+}
+
+/// A record the review list names.
+#[derive(Deserialize)]
+pub struct ExpectedReview {
+    pub source: String,
+    pub dataset: String,
+    pub key: String,
 }
 
 pub fn stories() -> Stories {

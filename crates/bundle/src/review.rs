@@ -93,7 +93,7 @@ const NL: Texts = Texts {
     how_intro: "Schrijf een JSON-bestand met uw beslissingen, per beslis-id uit de tabel, of voor een gemiste waarde of een record met systeem, gegevensset en sleutel:",
     how_keep: "de waarde was ten onrechte vervangen en blijft staan.",
     how_redact: "de waarde (een onbekende naam) wordt alsnog vervangen; zonder id, met source, dataset, key, field en text: een gemiste waarde wordt vervangen (kind: name, email, phone, address, iban of bsn).",
-    how_records: "een achtergehouden record (alleen gevonden via een gedeeld gegeven) wordt toch opgenomen, of blijft bewust weg; leave_out met source, dataset en key haalt een record uit de bundel.",
+    how_records: "een achtergehouden record (alleen gevonden via een gedeeld gegeven, of naam en geboortedatum of postcode komen maar deels overeen) wordt toch opgenomen, of blijft bewust weg; leave_out met source, dataset en key haalt een record uit de bundel.",
     how_run: "Maak de bundel daarna opnieuw met de beslissingen. Een beslissing die niets meer raakt, wordt gemeld.",
 };
 
@@ -126,7 +126,7 @@ const EN: Texts = Texts {
     how_intro: "Write a JSON file with your decisions, by the decision id from the table, or for a missed value or a record by system, dataset and key:",
     how_keep: "the value was replaced wrongly and stays as written.",
     how_redact: "the value (an unknown name) is replaced after all; without id, with source, dataset, key, field and text: a missed value is replaced (kind: name, email, phone, address, iban or bsn).",
-    how_records: "a withheld record (found only through a shared identifier) is included after all, or stays out deliberately; leave_out with source, dataset and key takes a record out of the bundle.",
+    how_records: "a withheld record (found only through a shared identifier, or whose name and birth date or postcode match only partly) is included after all, or stays out deliberately; leave_out with source, dataset and key takes a record out of the bundle.",
     how_run: "Then make the bundle again with the decisions. A decision that no longer matches anything is reported.",
 };
 
@@ -148,6 +148,8 @@ pub fn kind_text(subject: Subject, lang: Lang) -> &'static str {
         (Subject::Value(k), lang) => value_kind(k, lang),
         (Subject::SharedIdentifierRecord, Lang::Nl) => "record (via een gedeeld gegeven)",
         (Subject::SharedIdentifierRecord, Lang::En) => "record (shared identifier)",
+        (Subject::PartialMatchRecord, Lang::Nl) => "record (komt deels overeen)",
+        (Subject::PartialMatchRecord, Lang::En) => "record (partial match)",
         (Subject::Other, Lang::Nl) => "punt",
         (Subject::Other, Lang::En) => "item",
     }

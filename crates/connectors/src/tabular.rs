@@ -7,16 +7,17 @@ use chrono::NaiveDate;
 use inzage_core::identifier::{compare_persons, normalise_postcode, PersonMatch};
 use inzage_core::register::{ColumnRef, FieldDetails, FieldType, PersonColumns};
 use inzage_core::{
-    DatasetSpec, FetchRequest, Field, Identifier, IdentifierKind, PersonKey, Record, ReviewItem,
-    ReviewReason, SourceError, Value,
+    DatasetSpec, FetchRequest, Field, Identifier, IdentifierKind, PersonKey, Record, SourceError,
+    Value,
 };
 
 /// What one row turned out to be.
 pub enum RowOutcome {
     /// It matched a requested identifier.
     Match(Box<Record>),
-    /// A near miss (a person matched on two of three parts): for review.
-    Review(ReviewItem),
+    /// A near miss (a person matched on two of three parts): held back for
+    /// staff to include or leave out.
+    Held(Box<Record>),
     /// Nothing to do with this request.
     NoMatch,
 }
@@ -205,7 +206,7 @@ impl<'a> TableMatcher<'a> {
         request: &FetchRequest,
     ) -> RowOutcome {
         let mut matched = Vec::new();
-        let mut near_miss = false;
+        let mut near: Vec<Identifier> = Vec::new();
         let mut wanted_persons: Option<Vec<WantedPerson>> = None;
         for (kind, cols) in &self.spec.matches {
             if let ColumnRef::Person(p) = cols {
@@ -226,7 +227,7 @@ impl<'a> TableMatcher<'a> {
                     if *kind == IdentifierKind::Persoon {
                         match compare_persons(&wanted.value, &id.value) {
                             PersonMatch::Full => matched.push(wanted.clone()),
-                            PersonMatch::Partial => near_miss = true,
+                            PersonMatch::Partial => near.push(wanted.clone()),
                             PersonMatch::None => {}
                         }
                     } else if *wanted == id {
@@ -238,17 +239,15 @@ impl<'a> TableMatcher<'a> {
         matched.sort();
         matched.dedup();
         if matched.is_empty() {
-            if near_miss {
-                return RowOutcome::Review(ReviewItem {
-                    source: self.source.to_string(),
-                    dataset: self.spec.name.clone(),
-                    key: self.key(row, location, position),
-                    location: location.to_string(),
-                    reason: ReviewReason::PartialPersonMatch,
-                    may_be_other_person: true,
-                });
+            if near.is_empty() {
+                return RowOutcome::NoMatch;
             }
-            return RowOutcome::NoMatch;
+            // Found through the person it nearly matches, never followed.
+            near.sort();
+            near.dedup();
+            let mut record = self.record(row, location, position, near, request);
+            record.yields.clear();
+            return RowOutcome::Held(Box::new(record));
         }
         RowOutcome::Match(Box::new(
             self.record(row, location, position, matched, request),
@@ -568,10 +567,14 @@ mod tests {
             ("Fleur", "03-04-1990", "3512AB"), // name and postcode
             ("Fleur", "02-04-1990", "1234AB"), // name and birth date
         ] {
-            assert!(
-                matches!(outcome(row(first, born, postcode)), RowOutcome::Review(_)),
-                "{first} {born} {postcode} is a near miss"
-            );
+            match outcome(row(first, born, postcode)) {
+                RowOutcome::Held(record) => {
+                    // Held with the person it nearly matches, never followed.
+                    assert_eq!(record.matched_on, vec![wanted.clone()]);
+                    assert!(record.yields.is_empty());
+                }
+                _ => panic!("{first} {born} {postcode} is a near miss"),
+            }
         }
         for (first, born, postcode) in [
             ("Fleur", "03-04-1990", "1234AB"), // the name alone

@@ -44,13 +44,27 @@ pub struct ReviewItem {
     pub may_be_other_person: bool,
 }
 
+/// A record a source found but cannot vouch for as the subject's (name and
+/// birth date or postcode match only partly): it stays out of the bundle,
+/// on the review list, unless staff include it.
+#[derive(Clone, Debug)]
+pub struct HeldRecord {
+    /// The record, as it would stand in the bundle.
+    pub record: Record,
+    /// Why it is held.
+    pub reason: ReviewReason,
+}
+
 /// A connector's answer.
 #[derive(Clone, Debug, Default)]
 pub struct FetchOutcome {
     /// Records that matched.
     pub records: Vec<Record>,
-    /// Near misses and other items for staff review.
+    /// Items for staff review that carry no record (an unreadable message,
+    /// damaged text).
     pub review: Vec<ReviewItem>,
+    /// Records held back for staff to include or leave out (near misses).
+    pub held: Vec<HeldRecord>,
     /// How the source was read, for the manifest (`scanned: the mail index
     /// is not fresh`). No personal data.
     pub notes: Vec<String>,

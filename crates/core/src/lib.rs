@@ -15,7 +15,8 @@ pub mod register;
 pub mod review_reason;
 
 pub use connector::{
-    AttachedFile, CheckReport, Connector, FetchOutcome, FetchRequest, ReviewItem, SourceError,
+    AttachedFile, CheckReport, Connector, FetchOutcome, FetchRequest, HeldRecord, ReviewItem,
+    SourceError,
 };
 pub use identifier::{FormPair, Identifier, IdentifierForm, IdentifierKind, PersonKey};
 pub use note::ReadingNote;

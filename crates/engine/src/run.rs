@@ -14,7 +14,9 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use indexmap::IndexMap;
-use inzage_core::{FetchOutcome, Identifier, IdentifierKind, Record, ReviewItem, ReviewReason};
+use inzage_core::{
+    FetchOutcome, HeldRecord, Identifier, IdentifierKind, Record, ReviewItem, ReviewReason,
+};
 
 use crate::expand::{anchors_itself, Source};
 use crate::findings::{
@@ -93,6 +95,8 @@ pub(crate) struct Run {
     /// through another identifier is one record with two matches.
     seen: HashMap<(String, String, String), usize>,
     review: Vec<(Arrival, ReviewItem)>,
+    /// Records a source held back (near misses), for staff to include.
+    held: Vec<(Arrival, HeldRecord)>,
     /// Where the reason an identifier is ambiguous came from.
     ambiguous_at: HashMap<Identifier, Arrival>,
     seq: u64,
@@ -140,6 +144,7 @@ impl Run {
             arrivals: Vec::new(),
             seen: HashMap::new(),
             review: Vec::new(),
+            held: Vec::new(),
             ambiguous_at: HashMap::new(),
             seq: 0,
         };
@@ -260,6 +265,10 @@ impl Run {
             let at = self.next_arrival(call.round, call.source);
             self.review.push((at, item));
         }
+        for held in outcome.held {
+            let at = self.next_arrival(call.round, call.source);
+            self.held.push((at, held));
+        }
         for record in outcome.records {
             let round =
                 Self::record_round(&record.matched_on, &self.round_of).unwrap_or(call.round);
@@ -336,6 +345,47 @@ impl Run {
         }
         let pending = std::mem::take(&mut state.pending);
         state.asked.extend(pending);
+    }
+
+    /// The records sources held back (near misses), once each, in arrival
+    /// order: withheld for staff to include, unless the row is in the
+    /// bundle after all (found in full through another identifier). One
+    /// whose owner number names another person is not offered: it stays a
+    /// review item only.
+    fn hold_back(&mut self, withheld: &mut Vec<Withheld>) {
+        let mut held = std::mem::take(&mut self.held);
+        held.sort_by_key(|(at, _)| *at);
+        let mut seen = HashSet::new();
+        for (at, h) in held {
+            let r = &h.record;
+            let slot = (r.source.clone(), r.dataset.clone(), r.key.clone());
+            if self.seen.contains_key(&slot) || !seen.insert(slot) {
+                continue;
+            }
+            let foreign = r
+                .owner
+                .as_ref()
+                .is_some_and(|o| !self.anchors.is_empty() && !self.anchors.contains(o));
+            if foreign {
+                self.review.push((
+                    at,
+                    ReviewItem {
+                        source: r.source.clone(),
+                        dataset: r.dataset.clone(),
+                        key: r.key.clone(),
+                        location: r.location.clone(),
+                        reason: h.reason,
+                        may_be_other_person: true,
+                    },
+                ));
+                continue;
+            }
+            withheld.push(Withheld {
+                record: h.record,
+                reason: h.reason,
+            });
+        }
+        self.review.sort_by_key(|(at, _)| *at);
     }
 
     /// A record of another person: never in the bundle; the identifiers it
@@ -563,6 +613,7 @@ impl Run {
             &mut self.records,
             &mut withheld,
         );
+        self.hold_back(&mut withheld);
         // A failed source contributes nothing: its answers may be incomplete.
         let failed: HashSet<&str> = sources
             .iter()

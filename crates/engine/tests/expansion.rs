@@ -9,8 +9,8 @@ use tokio::sync::Notify;
 use async_trait::async_trait;
 use chrono::Utc;
 use inzage_core::{
-    CheckReport, Connector, DatasetSpec, FetchOutcome, FetchRequest, Identifier, IdentifierKind,
-    Record, SourceError,
+    CheckReport, Connector, DatasetSpec, FetchOutcome, FetchRequest, HeldRecord, Identifier,
+    IdentifierKind, Record, ReviewReason, SourceError,
 };
 use inzage_engine::{
     Engine, EngineOptions, IdentityStatus, Learned, RequestError, Source, SourceReport,
@@ -42,6 +42,8 @@ struct TableSource {
     waits_for: Option<Arc<Notify>>,
     /// Notified when it is asked.
     signals: Option<Arc<Notify>>,
+    /// Rows it holds back (near misses) when they match.
+    held: Vec<Row>,
 }
 
 impl TableSource {
@@ -57,7 +59,33 @@ impl TableSource {
             scanner: false,
             waits_for: None,
             signals: None,
+            held: Vec::new(),
         }
+    }
+
+    /// The records of `rows` that match what is asked.
+    fn matching(&self, rows: &[Row], request: &FetchRequest) -> Vec<Record> {
+        rows.iter()
+            .filter_map(|row| {
+                let matched: Vec<Identifier> = row
+                    .matches
+                    .iter()
+                    .filter(|m| request.identifiers.contains(m))
+                    .cloned()
+                    .collect();
+                (!matched.is_empty()).then(|| Record {
+                    source: self.id.into(),
+                    dataset: "D".into(),
+                    key: row.key.into(),
+                    location: format!("row {}", row.key),
+                    matched_on: matched,
+                    owner: row.owner.clone(),
+                    fetched_at: request.fetched_at,
+                    fields: vec![],
+                    yields: row.yields.clone(),
+                })
+            })
+            .collect()
     }
 }
 
@@ -91,31 +119,16 @@ impl Connector for TableSource {
             gate.notified().await;
         }
         tokio::time::sleep(self.delay).await;
-        let records = self
-            .rows
-            .iter()
-            .filter_map(|row| {
-                let matched: Vec<Identifier> = row
-                    .matches
-                    .iter()
-                    .filter(|m| request.identifiers.contains(m))
-                    .cloned()
-                    .collect();
-                (!matched.is_empty()).then(|| Record {
-                    source: self.id.into(),
-                    dataset: "D".into(),
-                    key: row.key.into(),
-                    location: format!("row {}", row.key),
-                    matched_on: matched,
-                    owner: row.owner.clone(),
-                    fetched_at: request.fetched_at,
-                    fields: vec![],
-                    yields: row.yields.clone(),
-                })
-            })
-            .collect();
         Ok(FetchOutcome {
-            records,
+            records: self.matching(&self.rows, request),
+            held: self
+                .matching(&self.held, request)
+                .into_iter()
+                .map(|record| HeldRecord {
+                    record,
+                    reason: ReviewReason::PartialPersonMatch,
+                })
+                .collect(),
             ..Default::default()
         })
     }
@@ -533,4 +546,47 @@ async fn a_scanner_is_asked_again_only_for_what_it_led_to() {
     assert_eq!(export.asked_with, [k1, email]);
     assert_eq!(report(&findings, "woningnet").calls, 1);
     assert_eq!(keys(&findings), ["export:x1", "export:x2", "woningnet:w1"]);
+}
+
+#[tokio::test]
+async fn a_held_record_is_withheld_once_unless_found_in_full_or_owned_by_another() {
+    let k1 = id(IdentifierKind::Klantnummer, K1);
+    let k2 = id(IdentifierKind::Klantnummer, K2);
+    let row = |key: &'static str, owner: Option<Identifier>| Row {
+        key,
+        matches: vec![k1.clone()],
+        owner,
+        yields: vec![id(IdentifierKind::Email, "never@example.org")],
+    };
+    let found = Row {
+        yields: vec![],
+        ..row("r1", Some(k1.clone()))
+    };
+    let mut erp = TableSource::new("erp", &["klantnummer"], vec![found]);
+    erp.held = vec![
+        row("h1", None),
+        row("h1", None),
+        row("r1", Some(k1.clone())),
+        row("h2", Some(k2.clone())),
+    ];
+    let findings = engine(vec![erp]).run(k1.clone()).await.unwrap();
+    assert_eq!(keys(&findings), ["erp:r1"], "a held record is not data");
+    let withheld: Vec<(&str, &ReviewReason)> = findings
+        .withheld
+        .iter()
+        .map(|w| (w.record.key.as_str(), &w.reason))
+        .collect();
+    assert_eq!(
+        withheld,
+        [("h1", &ReviewReason::PartialPersonMatch)],
+        "once; not the row found in full; not another person's"
+    );
+    let review: Vec<&str> = findings.review.iter().map(|r| r.key.as_str()).collect();
+    assert_eq!(review, ["h2"], "another person's near miss is listed only");
+    assert!(findings.review[0].may_be_other_person);
+    // What a held record yields is never followed.
+    assert!(!findings
+        .identities
+        .iter()
+        .any(|i| i.identifier.kind == IdentifierKind::Email));
 }

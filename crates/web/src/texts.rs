@@ -125,6 +125,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("decision_id", "Beslis-id", "Decision id"),
     ("source", "Systeem", "System"),
     ("dataset", "Gegevensset", "Dataset"),
+    ("record_key", "Sleutel van het record", "Record key"),
     ("field", "Veld", "Field"),
     ("value_masked", "Waarde (gemaskeerd)", "Value (masked)"),
     ("why", "Waarom", "Why"),

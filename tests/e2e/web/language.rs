@@ -189,6 +189,55 @@ fn dutch_pages_say_what_is_wrong_in_dutch_and_english_pages_in_english() {
         .join(format!("{unknown}-inzage.zip"))
         .exists());
 
+    // A partial match on name, birth date and postcode: held back, worded,
+    // and included from the review page.
+    let story = crate::support::story("signalering");
+    let near = &story.review[0];
+    let held = open_verified(&base, &staff, &csrf, &story.klantnummer, "access");
+    start_export(&base, &staff, &csrf, &held, "");
+    export_ended(&base, &staff, &held);
+    let bundle = dir
+        .path()
+        .join("work")
+        .join(&held)
+        .join(format!("{held}-inzage.zip"));
+    let signaleringen = || zip_text(&bundle, "data/signalering/Signalering.json");
+    assert!(!signaleringen().contains(near.key.as_str()), "held back");
+    let (_, _, page) = http(
+        "GET",
+        &format!("{base}/requests/{held}/review"),
+        Some(&staff),
+        None,
+    );
+    let row = page
+        .split("<tr>")
+        .find(|r| r.contains(&format!("<td>{}</td>", near.key)))
+        .expect("the near miss on the review page");
+    for words in [
+        "record (komt deels overeen)",
+        "naam en geboortedatum of postcode komen maar gedeeltelijk overeen",
+        ">opnemen</option>",
+        ">weglaten</option>",
+    ] {
+        assert!(row.contains(words), "{words} in {row}");
+    }
+    let select = row
+        .split("name=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let (status, _) = post(
+        &base,
+        &staff,
+        &format!("/requests/{held}/review"),
+        &format!("csrf={csrf}&{select}=include"),
+    );
+    assert_eq!(status, 303);
+    export_ended(&base, &staff, &held);
+    assert!(signaleringen().contains(near.key.as_str()), "included");
+
     // The same in English, once switched.
     let (status, _) = post(
         &base,

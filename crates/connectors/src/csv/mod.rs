@@ -21,8 +21,8 @@ use std::rc::Rc;
 
 use async_trait::async_trait;
 use inzage_core::{
-    CheckReport, Connector, DatasetSpec, FetchOutcome, FetchRequest, ReviewItem, ReviewReason,
-    SourceError, Value,
+    CheckReport, Connector, DatasetSpec, FetchOutcome, FetchRequest, HeldRecord, ReviewItem,
+    ReviewReason, SourceError, Value,
 };
 use serde::Deserialize;
 
@@ -644,7 +644,10 @@ impl Connector for CsvConnector {
                             }
                             outcome.records.push(*record)
                         }
-                        RowOutcome::Review(item) => outcome.review.push(item),
+                        RowOutcome::Held(record) => outcome.held.push(HeldRecord {
+                            record: *record,
+                            reason: ReviewReason::PartialPersonMatch,
+                        }),
                         RowOutcome::NoMatch => {}
                     }
                 })?;

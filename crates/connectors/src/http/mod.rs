@@ -44,7 +44,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use indexmap::IndexMap;
 use inzage_core::{
-    CheckReport, Connector, DatasetSpec, FetchOutcome, FetchRequest, IdentifierKind, SourceError,
+    CheckReport, Connector, DatasetSpec, FetchOutcome, FetchRequest, HeldRecord, IdentifierKind,
+    ReviewReason, SourceError,
 };
 use regex::Regex;
 use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION};
@@ -572,7 +573,10 @@ impl HttpConnector {
             let at = format!("{location} #{}", n + 1);
             match matcher.evaluate(row, &at, request) {
                 RowOutcome::Match(record) => outcome.records.push(*record),
-                RowOutcome::Review(item) => outcome.review.push(item),
+                RowOutcome::Held(record) => outcome.held.push(HeldRecord {
+                    record: *record,
+                    reason: ReviewReason::PartialPersonMatch,
+                }),
                 RowOutcome::NoMatch => others += 1,
             }
         }

@@ -28,7 +28,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use inzage_core::{
-    CheckReport, Connector, DatasetSpec, FetchOutcome, FetchRequest, PersonName, SourceError, Value,
+    CheckReport, Connector, DatasetSpec, FetchOutcome, FetchRequest, HeldRecord, PersonName,
+    ReviewReason, SourceError, Value,
 };
 use serde::Deserialize;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -668,7 +669,10 @@ impl Connector for SqlConnector {
                     let at = format!("{} {} row {}", self.config.id, dataset.spec.name, n + 1);
                     match matcher.evaluate(row, &at, &single) {
                         RowOutcome::Match(record) => outcome.records.push(*record),
-                        RowOutcome::Review(item) => outcome.review.push(item),
+                        RowOutcome::Held(record) => outcome.held.push(HeldRecord {
+                            record: *record,
+                            reason: ReviewReason::PartialPersonMatch,
+                        }),
                         RowOutcome::NoMatch => {}
                     }
                 }

@@ -25,7 +25,8 @@ use std::path::{Path, PathBuf};
 use async_trait::async_trait;
 use calamine::{Data, Reader, Xlsx, XlsxError};
 use inzage_core::{
-    CheckReport, Connector, DatasetSpec, FetchOutcome, FetchRequest, SourceError, Value,
+    CheckReport, Connector, DatasetSpec, FetchOutcome, FetchRequest, HeldRecord, ReviewReason,
+    SourceError, Value,
 };
 use serde::Deserialize;
 
@@ -546,7 +547,10 @@ impl Connector for XlsxConnector {
                         &request,
                     ) {
                         RowOutcome::Match(record) => outcome.records.push(*record),
-                        RowOutcome::Review(item) => outcome.review.push(item),
+                        RowOutcome::Held(record) => outcome.held.push(HeldRecord {
+                            record: *record,
+                            reason: ReviewReason::PartialPersonMatch,
+                        }),
                         RowOutcome::NoMatch => {}
                     }
                 }

@@ -19,7 +19,9 @@ pub mod review;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use inzage_core::{DatasetSpec, IdentifierKind, Lang, ProtectSettings, Record, Value};
+use inzage_core::{
+    DatasetSpec, IdentifierKind, Lang, ProtectSettings, Record, ReviewReason, Value,
+};
 use serde::Serialize;
 
 use crate::findings::{Findings, IdentityStatus};
@@ -613,7 +615,10 @@ fn apply_record_decisions(
             dataset: r.dataset.clone(),
             key: r.key.clone(),
             field: None,
-            subject: Subject::SharedIdentifierRecord,
+            subject: match w.reason {
+                ReviewReason::PartialPersonMatch => Subject::PartialMatchRecord,
+                _ => Subject::SharedIdentifierRecord,
+            },
             masked: None,
             count: 1,
             outcome,

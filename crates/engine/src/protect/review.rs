@@ -15,6 +15,9 @@ pub enum Subject {
     /// A record matched only through an identifier another person shares:
     /// withheld unless the officer includes it.
     SharedIdentifierRecord,
+    /// A record whose name and birth date or postcode match the subject
+    /// only partly: withheld unless the officer includes it.
+    PartialMatchRecord,
     /// Anything else a source or the engine flagged (a near miss on name and
     /// birth date, another person's record, an unreadable message).
     Other,

@@ -51,7 +51,7 @@ pub async fn page(
         .iter()
         .map(|e| {
             Value::from_serialize(context! {
-                decision_id => &e.decision_id, source => &e.source, dataset => &e.dataset,
+                decision_id => &e.decision_id, source => &e.source, dataset => &e.dataset, key => &e.key,
                 field => e.field.as_deref().unwrap_or(""), masked => e.masked.as_deref().unwrap_or(""),
                 kind => review::kind_text(e.subject, staff.lang),
                 outcome => review::outcome_text(e.outcome, staff.lang),
