@@ -735,14 +735,30 @@ fn forms_need_the_csrf_token_pages_need_a_session_and_the_token_works_once() {
     // A form without (or with a wrong) CSRF token changes nothing.
     let open = format!("customer={TENANT}&kind=access&received=2026-01-05&channel=balie");
     for bad in [open.clone(), format!("csrf={}&{open}", "0".repeat(64))] {
-        let (status, _, _) = http(
+        let (status, _, page) = http(
             "POST",
             &format!("{base}/requests"),
             Some(&staff),
             Some(&bad),
         );
         assert_eq!(status, 403, "{bad}");
+        assert!(
+            page.contains("Het formulier kwam niet van deze sessie")
+                && page.contains("The form did not come from this session"),
+            "why, in words: {page}"
+        );
     }
+    let (status, _, page) = http(
+        "GET",
+        &format!("{base}/requests/V-9999"),
+        Some(&staff),
+        None,
+    );
+    assert_eq!(status, 404);
+    assert!(
+        page.contains("Niet gevonden.") && page.contains("<main>"),
+        "{page}"
+    );
     let (_, _, list) = http(
         "GET",
         &format!("{base}/requests?status=all"),

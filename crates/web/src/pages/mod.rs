@@ -98,18 +98,9 @@ pub enum PageError {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         match self {
-            PageError::Forbidden => (
-                StatusCode::FORBIDDEN,
-                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-                format!("403: {}", text(Lang::Nl, "csrf_refused")),
-            )
-                .into_response(),
-            PageError::NotFound => (
-                StatusCode::NOT_FOUND,
-                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-                "404",
-            )
-                .into_response(),
+            // Without a session's language: Dutch, then English.
+            PageError::Forbidden => plain_page(StatusCode::FORBIDDEN, "csrf_refused"),
+            PageError::NotFound => plain_page(StatusCode::NOT_FOUND, "not_found"),
             PageError::Failed(message, lang) => {
                 tracing::warn!("a page failed");
                 let body = format!(
@@ -130,7 +121,24 @@ impl IntoResponse for PageError {
     }
 }
 
-/// HTML-escapes text for the one page not rendered from a template.
+/// A page with one message, in Dutch and in English.
+fn plain_page(status: StatusCode, key: &str) -> Response {
+    let body = format!(
+        "<!doctype html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>inzage</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main><h1>{}</h1><p>{}</p><p lang=\"en\">{}</p><p><a href=\"/requests\">{}</a></p></main></body></html>",
+        status.as_u16(),
+        escape(text(Lang::Nl, key)),
+        escape(text(Lang::En, key)),
+        text(Lang::Nl, "requests")
+    );
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}
+
+/// HTML-escapes text for the pages not rendered from a template.
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
