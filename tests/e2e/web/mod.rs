@@ -26,6 +26,7 @@ mod gate;
 mod language;
 mod portability;
 mod receiver;
+mod restart;
 mod tls;
 
 const CHROMIUM: &str = "/usr/bin/chromium";

@@ -43,10 +43,7 @@ async fn render(
     errors: Errors,
 ) -> Result<Response, PageError> {
     let Some((job, exported)) = jobs::written(shared, id) else {
-        return Err(PageError::Failed(
-            text(staff.lang, "no_export").into(),
-            staff.lang,
-        ));
+        return super::no_bundle(shared, staff, id).await;
     };
     let receipt_path = inzage_app::deliver::receipt_path(&exported.path);
     let receipt: Option<serde_json::Value> = std::fs::read(&receipt_path)

@@ -241,6 +241,42 @@ pub async fn record(
     .map_err(|e| failed(e, staff.lang))
 }
 
+/// The page for a request whose bundle this server does not hold: its
+/// export still runs or wrote none, none was made yet, or the server was
+/// started again since the last one (it keeps its jobs while it runs);
+/// each said as it is, with the way to the export.
+pub async fn no_bundle(shared: &Shared, staff: &Staff, id: &str) -> Result<Response, PageError> {
+    let request = crate::bridge::get(shared.config_path.clone(), id.to_string())
+        .await
+        .map_err(|_| PageError::NotFound)?;
+    let job = crate::jobs::latest(shared, id);
+    let message = match (&job, request.exports.last()) {
+        (Some(job), _) if job.running() => text(staff.lang, "export_running").to_string(),
+        (Some(_), _) => text(staff.lang, "latest_wrote_none").to_string(),
+        (None, None) => text(staff.lang, "no_export").to_string(),
+        (None, Some(last)) => format!(
+            "{} {} ({}, {}). {}",
+            text(staff.lang, "restarted_since"),
+            shared.formatter(staff.lang).instant(&last.at),
+            last.by,
+            last.file_name,
+            text(staff.lang, "restarted_what")
+        ),
+    };
+    show(
+        shared,
+        staff,
+        &format!("/requests/{id}"),
+        "error.html",
+        "title_bundle",
+        Value::from_serialize(minijinja::context! {
+            message => message,
+            next => format!("/requests/{id}/export"),
+            next_words => text(staff.lang, "to_export"),
+        }),
+    )
+}
+
 /// A fault of inzage itself (a template, a folder, a file), worded for
 /// the page with the technical detail for the administrator.
 pub fn fault(detail: String, lang: Lang) -> PageError {

@@ -42,10 +42,7 @@ pub async fn page(
 ) -> Result<Response, PageError> {
     let id = request_id(&id)?;
     let Some(list) = entries(&shared, id) else {
-        return Err(PageError::Failed(
-            text(staff.lang, "no_export").into(),
-            staff.lang,
-        ));
+        return super::no_bundle(&shared, &staff, id).await;
     };
     let rows: Vec<Value> = list
         .iter()
@@ -87,10 +84,7 @@ pub async fn decide(
     staff.check_csrf(csrf)?;
     let id = request_id(&id)?;
     let Some(list) = entries(&shared, id) else {
-        return Err(PageError::Failed(
-            text(staff.lang, "no_export").into(),
-            staff.lang,
-        ));
+        return super::no_bundle(&shared, &staff, id).await;
     };
     let job = jobs::latest(&shared, id).ok_or(PageError::NotFound)?;
     let mut decisions = Vec::new();
