@@ -105,7 +105,7 @@ pub async fn deliver(config_path: &Path, args: DeliverInput) -> Result<Delivered
         None => None,
     };
     let body = std::fs::read(&args.bundle)
-        .map_err(|e| AppError::config(format!("cannot read {shown}: {e}")))?;
+        .map_err(|e| AppError::failed(format!("cannot read {shown}: {e}")))?;
     let sha256 = hex::encode(Sha256::digest(&body));
     let mut builder = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
     if is_loopback(&url) {

@@ -87,6 +87,13 @@ pub enum Problem {
     },
     /// The number does not have the form the register declares.
     IdentifierForm(InvalidIdentifier),
+    /// A contract number with more than one contractant names no one person.
+    AmbiguousContract {
+        /// The contract number.
+        contract: String,
+        /// The klantnummers of its contractants.
+        owners: Vec<String>,
+    },
     /// The day of receipt lies in the future.
     ReceivedInFuture {
         /// The day given.
@@ -183,6 +190,11 @@ impl Problem {
                 "{flag} is empty or not written as a {kind} (see [identifiers.{kind}] in connectors.toml)"
             ),
             Problem::IdentifierForm(e) => format!("{flag}: {e}"),
+            Problem::AmbiguousContract { contract, owners } => format!(
+                "contractnummer {contract} belongs to {} people ({}); a contract number names a person only when it has one contractant: run again with --customer and one of these numbers",
+                owners.len(),
+                owners.join(", ")
+            ),
             Problem::ReceivedInFuture { day } => format!(
                 "--received {day} lies in the future; give the day the request came in"
             ),

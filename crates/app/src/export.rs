@@ -235,7 +235,15 @@ pub async fn export(
         engine.run(start.clone()),
         people_index(&config.protect, &connectors)
     );
-    let mut findings = findings.map_err(|e| AppError::config(chain(&e)))?;
+    let mut findings = findings.map_err(|e| match e {
+        inzage_engine::RequestError::AmbiguousContract { identifier, owners } => AppError::field(
+            Field::Contract,
+            Problem::AmbiguousContract {
+                contract: identifier.value,
+                owners,
+            },
+        ),
+    })?;
     let people = people?;
     progress(ExportEvent::Searched(findings.sources.clone()));
     let roles = FieldRoles::from_datasets(

@@ -128,6 +128,13 @@ pub fn problem_words(problem: &Problem, lang: Lang) -> String {
                 ),
             }
         }
+        Problem::AmbiguousContract { owners, .. } => {
+            if nl {
+                format!("Dit contractnummer hoort bij {} personen (de contractanten); een contractnummer wijst alleen één persoon aan als het één contractant heeft. Open het verzoek op het klantnummer van wie het vraagt.", owners.len())
+            } else {
+                format!("This contract number belongs to {} people (the contractants); a contract number names one person only when it has one contractant. Open the request by the customer number of the one who asks.", owners.len())
+            }
+        }
         Problem::ReceivedInFuture { day } => {
             if nl {
                 format!(
@@ -457,6 +464,10 @@ mod tests {
                 example: None,
             }),
             Problem::ReceivedInFuture { day: day() },
+            Problem::AmbiguousContract {
+                contract: "HO000001".into(),
+                owners: vec!["001001".into(), "001002".into()],
+            },
             Problem::MethodMissing,
             Problem::NameMissing,
             Problem::PasswordTooShort { minimum: 12 },
