@@ -112,7 +112,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("fix_failed_source", "Wat te doen: controleer of dit systeem bereikbaar is en of zijn instellingen in connectors.toml kloppen (`inzage check` laat zien wat geprobeerd is); probeer het daarna opnieuw, of accepteer hieronder een onvolledige bundel.", "What to do: check that this system can be reached and that its settings in connectors.toml are right (`inzage check` shows what was tried); then try again, or accept a partial bundle below."),
     ("records", "records", "records"),
     ("technical", "technische melding", "technical message"),
-    ("skipped_why", "niet gevraagd: van deze huurder was geen gegeven bekend waarop dit systeem wordt doorzocht, of het hoorde niet alleen bij deze huurder.", "not asked: nothing was known of this tenant that this system is searched by, or it did not belong to this tenant alone."),
+    ("skipped_why", "(van deze huurder was niets bekend waarop dit systeem wordt doorzocht, of het hoorde niet alleen bij deze huurder)", "(nothing was known of this tenant that this system is searched by, or it did not belong to this tenant alone)"),
     ("accept_empty", "Het nummer klopt: maak het antwoord dat wij geen persoonsgegevens over deze persoon hebben.", "The number is right: write the answer that we hold no personal data about the person."),
     ("receiver", "Ontvangende verhuurder", "Receiving landlord"),
     ("no_receiver", "geen (alleen downloaden)", "none (download only)"),

@@ -340,3 +340,43 @@ pub async fn events(
     );
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(state: SourceState, failure: Option<&str>) -> SourceLine {
+        SourceLine {
+            id: "woningnet".into(),
+            state,
+            records: 2,
+            failure: failure.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn a_sources_line_says_where_it_stands_in_the_viewers_language() {
+        let answered = LineView::of(&line(SourceState::Answered, None), Lang::Nl);
+        assert_eq!(answered.text(), "geantwoord 2 records");
+        let failed = LineView::of(
+            &line(SourceState::Failed, Some("connection refused")),
+            Lang::Nl,
+        );
+        assert!(
+            failed
+                .text()
+                .starts_with("MISLUKT (technische melding: connection refused) Wat te doen:"),
+            "{}",
+            failed.text()
+        );
+        let skipped = LineView::of(&line(SourceState::Skipped, None), Lang::En);
+        assert_eq!(skipped.records, None, "no count for a source not asked");
+        assert!(
+            skipped
+                .text()
+                .starts_with("skipped not asked: nothing was known"),
+            "{}",
+            skipped.text()
+        );
+    }
+}
