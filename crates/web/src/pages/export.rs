@@ -374,7 +374,7 @@ mod tests {
         assert!(
             skipped
                 .text()
-                .starts_with("skipped not asked: nothing was known"),
+                .starts_with("skipped (nothing was known of this tenant"),
             "{}",
             skipped.text()
         );
