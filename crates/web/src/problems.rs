@@ -6,8 +6,9 @@
 //! says so.
 
 use inzage_app::{AppError, Problem};
+use inzage_bundle::report::texts::identifier_kind;
 use inzage_core::dates::long_date;
-use inzage_core::{IdentifierKind, Lang};
+use inzage_core::Lang;
 use inzage_requests::identity::Refusal;
 use inzage_requests::{Outcome, Refused};
 
@@ -34,9 +35,9 @@ pub fn words(e: &AppError, lang: Lang) -> String {
         }
         AppError::NoData { kind, masked } => {
             if nl {
-                format!("Geen bundel gemaakt: geen enkel systeem kent {} {masked}. Controleer het nummer: een tikfout is niet \"wij hebben niets over u\". Klopt het nummer, vink dan hieronder aan dat u het antwoord wilt maken dat wij geen persoonsgegevens over deze persoon hebben.", kind_word(*kind, lang))
+                format!("Geen bundel gemaakt: geen enkel systeem kent {} {masked}. Controleer het nummer: een tikfout is niet \"wij hebben niets over u\". Klopt het nummer, vink dan hieronder aan dat u het antwoord wilt maken dat wij geen persoonsgegevens over deze persoon hebben.", identifier_kind(*kind, lang))
             } else {
-                format!("No bundle written: no system knows {} {masked}. Check the number: a typo is not \"we hold nothing about you\". When the number is right, tick below that you want the answer that we hold no personal data about the person.", kind_word(*kind, lang))
+                format!("No bundle written: no system knows {} {masked}. Check the number: a typo is not \"we hold nothing about you\". When the number is right, tick below that you want the answer that we hold no personal data about the person.", identifier_kind(*kind, lang))
             }
         }
         AppError::NotDelivered {
@@ -98,17 +99,17 @@ pub fn problem_words(problem: &Problem, lang: Lang) -> String {
             if nl {
                 format!(
                     "Dit is leeg of niet geschreven als {}.",
-                    kind_word(*kind, lang)
+                    identifier_kind(*kind, lang)
                 )
             } else {
                 format!(
                     "This is empty or not written as a {}.",
-                    kind_word(*kind, lang)
+                    identifier_kind(*kind, lang)
                 )
             }
         }
         Problem::IdentifierForm(e) => {
-            let kind = kind_word(e.kind, lang);
+            let kind = identifier_kind(e.kind, lang);
             match (&e.example, nl) {
                 (Some(example), true) => format!(
                     "`{}` heeft niet de vorm van een {kind}, zoals {example}.",
@@ -382,11 +383,6 @@ fn refused_words(refused: &Refused, lang: Lang) -> String {
     }
 }
 
-/// The kind of number, as staff say it.
-fn kind_word(kind: IdentifierKind, lang: Lang) -> &'static str {
-    inzage_bundle::report::texts::identifier_kind(kind, lang)
-}
-
 /// `1 systeem`, `2 systemen`.
 fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -398,6 +394,7 @@ mod tests {
 
     use chrono::NaiveDate;
     use inzage_core::register::InvalidIdentifier;
+    use inzage_core::IdentifierKind;
 
     use super::*;
 

@@ -192,7 +192,7 @@ pub async fn page(
 /// What the form offers after a refusal: a partial bundle when sources
 /// failed, the answer that we hold no data when no source knows the tenant.
 #[derive(Clone, Copy, Default)]
-pub struct Offer {
+struct Offer {
     partial: bool,
     empty: bool,
 }
